@@ -1,0 +1,154 @@
+import { activityInfo, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { attentionAnalyses } from '../complycube/attention';
+import { ComplyCubeFailure, type ComplyCubeClient } from '../complycube/client';
+import type { Check, CheckOutcome, CheckStatus, CheckType } from '../complycube/schemas';
+import type { DecisionStore } from '../store/decision-store';
+import { onboardingIdFromWorkflowId, type OnboardingDecision } from '../workflows/onboarding-contract';
+
+/** What the workflow asks for: one check of one onboarding run. */
+export interface StartCheckInput {
+  type: CheckType;
+  clientId: string;
+  addressId?: string;
+  documentId?: string;
+  liveVideoId?: string;
+  workflowId: string;
+  runId: string;
+}
+
+/** A check as the workflow sees it: IDs and verdicts, none of the applicant's personal data. */
+export interface CheckSnapshot {
+  checkId: string;
+  type: CheckType;
+  status: CheckStatus;
+  outcome?: CheckOutcome;
+  attentionAnalyses: string[];
+}
+
+export interface OnboardingActivityDependencies {
+  complyCube: ComplyCubeClient;
+  store: DecisionStore;
+  /**
+   * How far before an activity was first scheduled a check may have been created and still be
+   * taken as this run's own, to allow for clock skew between ComplyCube and Temporal. Default 60 s.
+   */
+  clockSkewAllowanceMs?: number;
+}
+
+function snapshot(check: Check): CheckSnapshot {
+  return {
+    checkId: check.id,
+    type: check.type,
+    status: check.status,
+    ...(check.result ? { outcome: check.result.outcome } : {}),
+    attentionAnalyses: attentionAnalyses(check),
+  };
+}
+
+/**
+ * ComplyCube documents no `Retry-After` on 429: without one, back off exponentially with
+ * jitter, so that many workers hitting the limit together do not retry in step.
+ */
+async function withRateLimitBackoff<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (
+      error instanceof ApplicationFailure &&
+      error.type === ComplyCubeFailure.RateLimited &&
+      error.nextRetryDelay === undefined
+    ) {
+      const ceiling = Math.min(60_000, 1_000 * 2 ** (activityInfo().attempt - 1));
+      throw ApplicationFailure.create({
+        type: error.type,
+        message: error.message,
+        details: error.details as unknown[],
+        nonRetryable: false,
+        nextRetryDelay: Math.round(ceiling / 2 + Math.random() * (ceiling / 2)),
+      });
+    }
+    throw error;
+  }
+}
+
+/** The onboarding workflow's activities, built on their dependencies. */
+export function createOnboardingActivities({
+  complyCube,
+  store,
+  clockSkewAllowanceMs = 60_000,
+}: OnboardingActivityDependencies) {
+  /**
+   * A check this run already created: an earlier attempt may have created it and then lost the
+   * response, timed out, or died with its worker. ComplyCube has no idempotency key, so look
+   * for a check of this type, on these objects, created since this activity was first scheduled,
+   * that no other run of the onboarding owns.
+   */
+  async function findCreatedByEarlierAttempt(input: StartCheckInput, onboardingId: string): Promise<Check | undefined> {
+    const since = activityInfo().scheduledTimestampMs - clockSkewAllowanceMs;
+    const page = await withRateLimitBackoff(() =>
+      complyCube.listChecks({
+        clientId: input.clientId,
+        type: input.type,
+        ...(input.addressId ? { addressId: input.addressId } : {}),
+        ...(input.documentId ? { documentId: input.documentId } : {}),
+        ...(input.liveVideoId ? { liveVideoId: input.liveVideoId } : {}),
+        pageSize: 100,
+      }),
+    );
+    const otherRuns = await store.checkIdsOfOtherRuns(onboardingId, input.runId);
+    const candidates = page.items.filter((check) => Date.parse(check.createdAt) >= since && !otherRuns.has(check.id));
+    // Newest first: the earliest is the one the first attempt created.
+    return candidates.at(-1);
+  }
+
+  return {
+    /** Creates the check once per run, however often it is retried. */
+    async startCheck(input: StartCheckInput): Promise<CheckSnapshot> {
+      const onboardingId = onboardingIdFromWorkflowId(input.workflowId) ?? input.clientId;
+      const { attempt } = activityInfo();
+      let check = attempt > 1 ? await findCreatedByEarlierAttempt(input, onboardingId) : undefined;
+      if (check) {
+        log.info('Adopted the check an earlier attempt created', { checkId: check.id, checkType: input.type, attempt });
+      } else if (input.type === 'identity_fraud_check') {
+        if (!input.addressId) throw ApplicationFailure.nonRetryable('addressId is required', 'InvalidCheckInput');
+        const { addressId } = input;
+        check = await withRateLimitBackoff(() =>
+          complyCube.createIdentityFraudCheck({ clientId: input.clientId, addressId }),
+        );
+      } else {
+        if (!input.documentId || !input.liveVideoId) {
+          throw ApplicationFailure.nonRetryable('documentId and liveVideoId are required', 'InvalidCheckInput');
+        }
+        const { documentId, liveVideoId } = input;
+        check = await withRateLimitBackoff(() =>
+          complyCube.createEnhancedIdentityCheck({ clientId: input.clientId, documentId, liveVideoId }),
+        );
+      }
+      await store.recordCheck({
+        checkId: check.id,
+        checkType: input.type,
+        onboardingId,
+        workflowId: input.workflowId,
+        runId: input.runId,
+      });
+      return snapshot(check);
+    },
+
+    /** The check as ComplyCube has it now, with the analyses that need attention. */
+    async fetchCheck(checkId: string): Promise<CheckSnapshot> {
+      return snapshot(await withRateLimitBackoff(() => complyCube.getCheck(checkId)));
+    },
+
+    /** Writes the final decision; a retry leaves the one row there is. */
+    async recordDecision(decision: OnboardingDecision): Promise<void> {
+      const { inserted } = await store.recordDecision(decision);
+      log.info(inserted ? 'Decision recorded' : 'Decision was already recorded', {
+        decision: decision.decision,
+        decidedByKind: decision.decidedByKind,
+      });
+    },
+  };
+}
+
+export type OnboardingActivities = ReturnType<typeof createOnboardingActivities>;

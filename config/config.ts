@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_COMPLYCUBE_BASE_URL } from '../complycube/client';
+import { describeZodError } from '../complycube/schemas';
+import { TASK_QUEUE } from '../workflows/onboarding-contract';
+
+const projectRoot = path.resolve(__dirname, '..');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** `name:token` pairs, comma-separated. */
+const tokenList = optionalString.transform((value, ctx) => {
+  if (!value) return [];
+  return value.split(',').flatMap((pair) => {
+    const index = pair.indexOf(':');
+    const name = pair.slice(0, index).trim();
+    const token = pair.slice(index + 1).trim();
+    if (index <= 0 || !name || token.length < 16) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'each entry must be name:token, with a token of at least 16 characters',
+      });
+      return [];
+    }
+    return [{ name, token }];
+  });
+});
+
+const envSchema = z
+  .object({
+    TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE),
+    TEMPORAL_API_KEY: optionalString,
+    TEMPORAL_TLS_CERT_PATH: optionalString,
+    TEMPORAL_TLS_KEY_PATH: optionalString,
+    TEMPORAL_TLS_CA_PATH: optionalString,
+    TEMPORAL_TLS_SERVER_NAME: optionalString,
+    TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+
+    WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
+
+    DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    DECISION_STORE_DIR: z.string().default(path.join(projectRoot, '.data', 'decisions')),
+
+    COMPLYCUBE_API_KEY: optionalString,
+    COMPLYCUBE_BASE_URL: z.url().default(DEFAULT_COMPLYCUBE_BASE_URL),
+    COMPLYCUBE_TIMEOUT_MS: positiveInt(10_000),
+    COMPLYCUBE_WEBHOOK_SECRET: optionalString,
+
+    API_HOST: z.string().default('127.0.0.1'),
+    API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    API_PUBLIC_URL: optionalString,
+    API_SERVICE_TOKENS: tokenList,
+    API_REVIEWER_TOKENS: tokenList,
+    API_BODY_LIMIT_BYTES: positiveInt(64 * 1024),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_TLS_CERT_PATH'],
+        message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',
+      });
+    }
+    if (env.TEMPORAL_API_KEY && env.TEMPORAL_TLS_CERT_PATH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_API_KEY'],
+        message: 'use either an API key or a client certificate for Temporal, not both',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Configuration errors, worded for the operator who set the environment. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the whole configuration once; throws a ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeZodError(parsed.error)}`);
+  const e = parsed.data;
+  const read = (file: string) => {
+    try {
+      return readFileSync(file);
+    } catch {
+      throw new ConfigError(`invalid configuration: cannot read ${file}`);
+    }
+  };
+  const clientCert =
+    e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH
+      ? { crt: read(e.TEMPORAL_TLS_CERT_PATH), key: read(e.TEMPORAL_TLS_KEY_PATH) }
+      : undefined;
+  const tlsWanted =
+    e.TEMPORAL_TLS === 'true' || Boolean(clientCert) || (Boolean(e.TEMPORAL_API_KEY) && e.TEMPORAL_TLS !== 'false');
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls: tlsWanted
+        ? {
+            ...(clientCert ? { clientCertPair: clientCert } : {}),
+            ...(e.TEMPORAL_TLS_CA_PATH ? { serverRootCACertificate: read(e.TEMPORAL_TLS_CA_PATH) } : {}),
+            ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: e.TEMPORAL_TLS_SERVER_NAME } : {}),
+          }
+        : undefined,
+    },
+    worker: {
+      maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    },
+    store: e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : { dataDir: e.DECISION_STORE_DIR },
+    complyCube: {
+      apiKey: e.COMPLYCUBE_API_KEY,
+      baseUrl: e.COMPLYCUBE_BASE_URL,
+      timeoutMs: e.COMPLYCUBE_TIMEOUT_MS,
+      webhookSecret: e.COMPLYCUBE_WEBHOOK_SECRET,
+    },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      publicUrl: e.API_PUBLIC_URL,
+      serviceTokens: e.API_SERVICE_TOKENS,
+      reviewerTokens: e.API_REVIEWER_TOKENS,
+      bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;

@@ -1,0 +1,231 @@
+/**
+ * The whole system for tests: a real Temporal dev server (the CLI found or built by
+ * `npm test`), the ComplyCube emulator, the decision store, the API on real HTTP, and a
+ * worker — all in this process, each test file with its own.
+ */
+import { randomBytes } from 'node:crypto';
+import { type Client, type WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { createOnboardingActivities } from '../../activities/onboarding-activities';
+import { createApi } from '../../api/app';
+import { ComplyCubeClient } from '../../complycube/client';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../complycube-emulator/emulator';
+import { seedApplicant, type SeededApplicant } from '../../complycube-emulator/seed-applicant';
+import { temporalCliExecutable } from '../../dev/temporal-cli';
+import { openDecisionStore, type DecisionStore } from '../../store/decision-store';
+import { createOnboardingWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import {
+  WORKFLOW_TYPE,
+  onboardingStatusSearchAttribute,
+  onboardingWorkflowId,
+  type OnboardingDecision,
+  type OnboardingInput,
+  type OnboardingState,
+} from '../../workflows/onboarding-contract';
+
+export const EMULATOR_KEY = 'test_system_key';
+export const SERVICE_TOKEN = 'service-token-0123456789abcdef';
+export const REVIEWER_TOKEN = 'reviewer-token-0123456789abcdef';
+export const OTHER_REVIEWER_TOKEN = 'reviewer-token-fedcba9876543210';
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Fast timings for tests; production defaults are days. */
+export const FAST_POLICY = {
+  checkTimeout: '30s',
+  reviewSla: '1h',
+  reviewExpiry: '2h',
+  pollInterval: '10s',
+  maxPollInterval: '10s',
+  callTimeout: '5s',
+} as const;
+
+let bundle: Promise<WorkflowBundle> | undefined;
+/** The workflow code, bundled once per test process. */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export interface TestSystemOptions {
+  /** Use PostgreSQL for the decision store; else embedded PGlite in memory. */
+  databaseUrl?: string;
+  emulator?: EmulatorOptions;
+  /** Run a worker in this process (default true). */
+  worker?: boolean;
+}
+
+export interface TestSystem {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  taskQueue: string;
+  emulator: Emulator;
+  emulatorUrl: string;
+  store: DecisionStore;
+  api: FastifyInstance;
+  apiUrl: string;
+  webhookSecret: string;
+  worker?: Worker;
+  seed(options?: { lastName?: string }): Promise<SeededApplicant>;
+  /** POST to an emulator control route. */
+  control(route: string, body?: unknown): Promise<unknown>;
+  /** Starts an onboarding directly through Temporal. */
+  start(
+    applicant: SeededApplicant,
+    policy?: Partial<Record<keyof typeof FAST_POLICY, string>>,
+  ): Promise<WorkflowHandle>;
+  /** Checks ComplyCube has for a client, by type. */
+  checkCount(clientId: string): Promise<Record<string, number>>;
+  /** ComplyCube API calls made for a client. */
+  apiCalls(clientId: string): Promise<number>;
+  state(handle: WorkflowHandle): Promise<OnboardingState>;
+  waitForStatus(
+    handle: WorkflowHandle,
+    status: OnboardingState['status'],
+    timeoutMs?: number,
+  ): Promise<OnboardingState>;
+  close(): Promise<void>;
+}
+
+export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
+  quietRuntime();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: temporalCliExecutable(), searchAttributes: [onboardingStatusSearchAttribute] },
+  });
+  const taskQueue = `onboarding-test-${randomBytes(4).toString('hex')}`;
+  const emulator = createEmulator({
+    apiKeys: [EMULATOR_KEY],
+    rateLimitPerSecond: 0,
+    checkLatencyMs: { identity_fraud_check: 200, enhanced_identity_check: 400 },
+    webhookRetryTimeScale: 0.0001,
+    ...options.emulator,
+  });
+  const emulatorUrl = await emulator.listen();
+  const emulatorRoot = emulatorUrl.replace(/\/v1$/, '');
+  const store = await openDecisionStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {});
+
+  let webhookSecret = '';
+  const api = await createApi({
+    temporal: env.client,
+    store,
+    taskQueue,
+    webhookSecret: () => webhookSecret,
+    serviceTokens: [{ name: 'test-backend', token: SERVICE_TOKEN }],
+    reviewerTokens: [
+      { name: 'reviewer-alice', token: REVIEWER_TOKEN },
+      { name: 'reviewer-bob', token: OTHER_REVIEWER_TOKEN },
+    ],
+    logLevel: 'silent',
+    temporalDeadlineMs: 3_000,
+  });
+  const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
+  const hook = await fetch(`${emulatorUrl}/webhooks`, {
+    method: 'POST',
+    headers: { Authorization: EMULATOR_KEY, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ url: `${apiUrl}/webhooks/complycube`, events: ['check.completed', 'check.failed'] }),
+  });
+  webhookSecret = ((await hook.json()) as { secret: string }).secret;
+
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  if (options.worker !== false) {
+    worker = await createOnboardingWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createOnboardingActivities({
+        complyCube: new ComplyCubeClient({ baseUrl: emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 2_000 }),
+        store,
+      }),
+    });
+    workerRun = worker.run();
+  }
+
+  const system: TestSystem = {
+    env,
+    client: env.client,
+    taskQueue,
+    emulator,
+    emulatorUrl,
+    store,
+    api,
+    apiUrl,
+    get webhookSecret() {
+      return webhookSecret;
+    },
+    worker,
+    seed: (seedOptions) => seedApplicant(emulatorUrl, EMULATOR_KEY, seedOptions),
+    async control(route, body) {
+      const response = await fetch(`${emulatorRoot}/_emulator${route}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
+      if (!response.ok) throw new Error(`control ${route}: ${response.status} ${await response.text()}`);
+      return response.status === 204 ? undefined : response.json();
+    },
+    async start(applicant, policy = {}) {
+      const input: OnboardingInput = { ...applicant, policy: { ...FAST_POLICY, ...policy } };
+      return env.client.workflow.start(WORKFLOW_TYPE, {
+        workflowId: onboardingWorkflowId(applicant.clientId),
+        taskQueue,
+        args: [input],
+      });
+    },
+    async checkCount(clientId) {
+      const response = await fetch(`${emulatorUrl}/checks?clientId=${clientId}`, {
+        headers: { Authorization: EMULATOR_KEY },
+      });
+      const { items } = (await response.json()) as { items: { type: string }[] };
+      const counts: Record<string, number> = {};
+      for (const item of items) counts[item.type] = (counts[item.type] ?? 0) + 1;
+      return counts;
+    },
+    async apiCalls(clientId) {
+      const response = await fetch(`${emulatorRoot}/_emulator/requests?clientId=${clientId}`);
+      const { items } = (await response.json()) as { items: { route: string }[] };
+      // Seeding the applicant is not the onboarding's doing.
+      return items.filter((r) => r.route.startsWith('/v1/checks')).length;
+    },
+    state: (handle) => handle.query<OnboardingState>('getState'),
+    async waitForStatus(handle, status, timeoutMs = 20_000) {
+      const until = Date.now() + timeoutMs;
+      let last: OnboardingState | undefined;
+      while (Date.now() < until) {
+        try {
+          last = await handle.query<OnboardingState>('getState');
+          if (last.status === status) return last;
+        } catch {
+          // The first workflow task may not have run yet.
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`onboarding did not reach ${status}; last state: ${JSON.stringify(last)}`);
+    },
+    async close() {
+      if (worker) {
+        worker.shutdown();
+        await workerRun;
+      }
+      await api.close();
+      await emulator.close();
+      await store.close();
+      await env.teardown();
+    },
+  };
+  return system;
+}
+
+/** The workflow's result. */
+export function resultOf(handle: WorkflowHandle): Promise<OnboardingDecision> {
+  return handle.result() as Promise<OnboardingDecision>;
+}

@@ -1,0 +1,330 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
+import { onboardingStatusSearchAttribute, type OnboardingState } from '../workflows/onboarding-contract';
+import { resultOf, startTestSystem, type TestSystem } from './helpers/system';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Asserts an update was rejected by the workflow's validator with this reason. */
+const rejectedWith = (reason: RegExp) => (error: unknown) => {
+  assert.ok(error instanceof WorkflowUpdateFailedError, `expected WorkflowUpdateFailedError, got ${String(error)}`);
+  assert.match(String(error.cause?.message), reason);
+  return true;
+};
+
+describe('onboarding workflow on a real Temporal dev server', () => {
+  let system: TestSystem;
+
+  before(async () => {
+    system = await startTestSystem();
+  });
+
+  after(async () => {
+    await system?.close();
+  });
+
+  it('approves automatically when both checks are clear, with four ComplyCube calls and one decision row', async () => {
+    const applicant = await system.seed();
+    const handle = await system.start(applicant);
+    const decision = await resultOf(handle);
+
+    assert.equal(decision.decision, 'approved');
+    assert.equal(decision.decidedByKind, 'automatic');
+    assert.equal(decision.reason, 'all_checks_clear');
+    assert.deepEqual(
+      decision.checks.map((c) => [c.type, c.status, c.outcome]),
+      [
+        ['identity_fraud_check', 'complete', 'clear'],
+        ['enhanced_identity_check', 'complete', 'clear'],
+      ],
+    );
+    assert.deepEqual(await system.checkCount(applicant.clientId), {
+      identity_fraud_check: 1,
+      enhanced_identity_check: 1,
+    });
+
+    const rows = await system.store.decisionsFor(applicant.clientId);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.runId, (await handle.describe()).runId);
+    assert.deepEqual(
+      rows[0]!.checks.map((c) => c.checkId),
+      decision.checks.map((c) => c.checkId),
+    );
+    const description = await handle.describe();
+    assert.equal(description.typedSearchAttributes.get(onboardingStatusSearchAttribute), 'approved');
+  });
+
+  it('waits for review when the fraud check needs attention, then records the reviewer’s approval', async () => {
+    const applicant = await system.seed();
+    await system.control(`/clients/${applicant.clientId}/behaviour`, {
+      identity_fraud_check: { attention: ['databaseAnalysis.police'] },
+    });
+    const handle = await system.start(applicant);
+    const state = await system.waitForStatus(handle, 'awaiting_review');
+    assert.deepEqual(state.reviewReasons, ['identity_fraud_check.attention']);
+    assert.deepEqual(state.checks.identity_fraud_check.attentionAnalyses, ['databaseAnalysis.police']);
+    assert.equal(state.checks.enhanced_identity_check.outcome, 'clear');
+    assert.equal(
+      (await handle.describe()).typedSearchAttributes.get(onboardingStatusSearchAttribute),
+      'awaiting_review',
+    );
+
+    await handle.signal('reviewDecision', {
+      decision: 'approve',
+      reviewer: 'reviewer-alice',
+      reason: 'Name mismatch explained',
+    });
+    const decision = await resultOf(handle);
+    assert.deepEqual(
+      [decision.decision, decision.decidedByKind, decision.decidedBy, decision.reason],
+      ['approved', 'reviewer', 'reviewer-alice', 'Name mismatch explained'],
+    );
+    assert.deepEqual(decision.reviewReasons, ['identity_fraud_check.attention']);
+    assert.equal((await system.store.decisionsFor(applicant.clientId)).length, 1);
+  });
+
+  it('rejects through the submitReview update when the enhanced check needs attention', async () => {
+    const applicant = await system.seed();
+    await system.control(`/clients/${applicant.clientId}/behaviour`, {
+      enhanced_identity_check: { attention: ['faceAnalysis.previouslyEnrolledFace', 'integrityAnalysis.vpnDetected'] },
+    });
+    const handle = await system.start(applicant);
+    await system.waitForStatus(handle, 'awaiting_review');
+    const state = await handle.executeUpdate<OnboardingState, [unknown]>('submitReview', {
+      args: [{ decision: 'reject', reviewer: 'reviewer-bob', reason: 'Face enrolled under another client' }],
+    });
+    assert.equal(state.status, 'rejected');
+    assert.equal(state.decision?.decidedBy, 'reviewer-bob');
+    assert.deepEqual(state.checks.enhanced_identity_check.attentionAnalyses, [
+      'faceAnalysis.previouslyEnrolledFace',
+      'integrityAnalysis.vpnDetected',
+    ]);
+    assert.equal((await resultOf(handle)).decision, 'rejected');
+  });
+
+  it('sends a failed check to review with that reason', async () => {
+    const applicant = await system.seed({ lastName: 'failed' });
+    const handle = await system.start(applicant);
+    const state = await system.waitForStatus(handle, 'awaiting_review');
+    assert.deepEqual(state.reviewReasons, ['identity_fraud_check.failed', 'enhanced_identity_check.failed']);
+    await handle.cancel();
+  });
+
+  it('sends a check that never completes to review as timed_out, after polling', async () => {
+    const applicant = await system.seed();
+    await system.control(`/clients/${applicant.clientId}/behaviour`, {
+      enhanced_identity_check: { neverComplete: true },
+    });
+    const handle = await system.start(applicant, { checkTimeout: '3s', pollInterval: '1s', maxPollInterval: '1s' });
+    const state = await system.waitForStatus(handle, 'awaiting_review');
+    assert.deepEqual(state.reviewReasons, ['enhanced_identity_check.timed_out']);
+    assert.equal(state.checks.identity_fraud_check.outcome, 'clear');
+    await handle.cancel();
+  });
+
+  it('rejects invalid, early and second review decisions without changing anything, visibly', async () => {
+    const applicant = await system.seed();
+    await system.control(`/clients/${applicant.clientId}/behaviour`, {
+      identity_fraud_check: { attention: ['databaseAnalysis.fraud'], latencyMs: 1500 },
+    });
+    const handle = await system.start(applicant);
+    await system.waitForStatus(handle, 'checks_running');
+    // Before review is due.
+    await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'reviewer-alice', reason: 'too early' });
+    await assert.rejects(
+      handle.executeUpdate('submitReview', { args: [{ decision: 'approve', reviewer: 'r', reason: 'too early' }] }),
+      rejectedWith(/^review_not_due$/),
+    );
+    await system.waitForStatus(handle, 'awaiting_review');
+    // Invalid payloads.
+    await handle.signal('reviewDecision', { decision: 'maybe', reviewer: 'reviewer-alice', reason: 'x' });
+    await handle.signal('reviewDecision', { decision: 'approve', reviewer: '', reason: 'x', extra: 1 });
+    await assert.rejects(
+      handle.executeUpdate('submitReview', { args: [{ decision: 'approve' }] }),
+      rejectedWith(/^invalid_payload: reviewer: .*; reason: /),
+    );
+    let state = await system.state(handle);
+    assert.equal(state.status, 'awaiting_review');
+    // The first valid decision wins; the second is refused.
+    await handle.signal('reviewDecision', { decision: 'reject', reviewer: 'reviewer-alice', reason: 'fraud match' });
+    await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'reviewer-bob', reason: 'second opinion' });
+    const decision = await resultOf(handle);
+    assert.deepEqual([decision.decision, decision.decidedBy], ['rejected', 'reviewer-alice']);
+    state = await system.state(handle);
+    assert.deepEqual(
+      state.reviews.map((r) => [r.via, r.accepted, r.rejection?.split(':')[0]]),
+      [
+        ['signal', false, 'review_not_due'],
+        ['signal', false, 'invalid_payload'],
+        ['signal', false, 'invalid_payload'],
+        ['signal', true, undefined],
+        ['signal', false, 'already_decided'],
+      ],
+    );
+    assert.match(state.reviews[1]!.rejection!, /decision: /);
+    // After the run has ended, an update cannot reach it at all.
+    await assert.rejects(
+      handle.executeUpdate('submitReview', { args: [{ decision: 'approve', reviewer: 'r', reason: 'late' }] }),
+    );
+    assert.equal((await system.store.decisionsFor(applicant.clientId)).length, 1);
+  });
+
+  it('escalates past the review SLA and rejects with review_expired past the expiry', async () => {
+    const applicant = await system.seed({ lastName: 'attention' });
+    const handle = await system.start(applicant, { reviewSla: '1s', reviewExpiry: '3s' });
+    await system.waitForStatus(handle, 'awaiting_review');
+    const escalated = await system.waitForStatus(handle, 'escalated', 5_000);
+    assert.ok(escalated.reviewExpiresAt);
+    assert.equal((await handle.describe()).typedSearchAttributes.get(onboardingStatusSearchAttribute), 'escalated');
+    const decision = await resultOf(handle);
+    assert.deepEqual(
+      [decision.decision, decision.decidedByKind, decision.reason],
+      ['rejected', 'system', 'review_expired'],
+    );
+  });
+
+  it('accepts a review while escalated', async () => {
+    const applicant = await system.seed({ lastName: 'attention' });
+    const handle = await system.start(applicant, { reviewSla: '1s', reviewExpiry: '1h' });
+    await system.waitForStatus(handle, 'escalated', 10_000);
+    await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'reviewer-alice', reason: 'checked' });
+    assert.equal((await resultOf(handle)).decision, 'approved');
+  });
+
+  it('records withdrawn when cancelled', async () => {
+    const applicant = await system.seed({ lastName: 'attention' });
+    const handle = await system.start(applicant);
+    await system.waitForStatus(handle, 'awaiting_review');
+    await handle.cancel();
+    await assert.rejects(resultOf(handle), (error: unknown) => {
+      assert.ok(error instanceof WorkflowFailedError);
+      assert.ok(error.cause instanceof CancelledFailure);
+      return true;
+    });
+    const rows = await system.store.decisionsFor(applicant.clientId);
+    assert.deepEqual(
+      rows.map((r) => [r.decision, r.reason]),
+      [['withdrawn', 'withdrawn']],
+    );
+    assert.equal((await handle.describe()).typedSearchAttributes.get(onboardingStatusSearchAttribute), 'withdrawn');
+  });
+
+  it('ignores completion notices for unknown checks and repeats', async () => {
+    const applicant = await system.seed();
+    await system.control(`/clients/${applicant.clientId}/behaviour`, {
+      identity_fraud_check: { attention: ['databaseAnalysis.police'] },
+    });
+    const handle = await system.start(applicant);
+    const state = await system.waitForStatus(handle, 'awaiting_review');
+    const fraudId = state.checks.identity_fraud_check.checkId!;
+    await handle.signal('checkCompleted', { checkId: fraudId, status: 'complete', outcome: 'attention' });
+    await handle.signal('checkCompleted', { checkId: 'f'.repeat(24), status: 'complete' });
+    await handle.signal('checkCompleted', { checkId: 'not-an-id', status: 'complete' });
+    await sleep(300);
+    const after = await system.state(handle);
+    assert.equal(after.ignoredNotices, state.ignoredNotices + 3);
+    assert.equal(after.status, 'awaiting_review');
+    await handle.cancel();
+  });
+
+  it('fails an onboarding started with invalid input, naming the field', async () => {
+    const handle = await system.client.workflow.start('onboardingWorkflow', {
+      workflowId: 'onboarding-invalid-input',
+      taskQueue: system.taskQueue,
+      args: [{ clientId: 'nope', addressId: 'a'.repeat(24), documentId: 'b'.repeat(24), liveVideoId: 'c'.repeat(24) }],
+    });
+    await assert.rejects(resultOf(handle), (error: unknown) => {
+      assert.ok(error instanceof WorkflowFailedError);
+      assert.match(String(error.cause?.message), /clientId: must be a ComplyCube ID/);
+      return true;
+    });
+  });
+
+  describe('when ComplyCube misbehaves', () => {
+    it('completes by polling when every webhook is lost', async () => {
+      const applicant = await system.seed();
+      await system.control('/webhook-faults', { mode: 'drop', count: 2 });
+      const handle = await system.start(applicant, { pollInterval: '1s', maxPollInterval: '2s' });
+      const decision = await resultOf(handle);
+      assert.equal(decision.decision, 'approved');
+      assert.deepEqual(await system.checkCount(applicant.clientId), {
+        identity_fraud_check: 1,
+        enhanced_identity_check: 1,
+      });
+    });
+
+    it('completes once when webhooks are duplicated', async () => {
+      const applicant = await system.seed();
+      await system.control('/webhook-faults', { mode: 'duplicate', count: 2 });
+      const decision = await resultOf(await system.start(applicant));
+      assert.equal(decision.decision, 'approved');
+      assert.equal((await system.store.decisionsFor(applicant.clientId)).length, 1);
+      assert.equal(await system.apiCalls(applicant.clientId), 4);
+    });
+
+    it('completes when webhooks arrive out of order and late', async () => {
+      const applicant = await system.seed();
+      await system.control(`/clients/${applicant.clientId}/behaviour`, {
+        identity_fraud_check: { latencyMs: 100 },
+        enhanced_identity_check: { latencyMs: 100 },
+      });
+      await system.control('/webhook-faults', { mode: 'reorder', count: 2, delayMs: 1500 });
+      const decision = await resultOf(await system.start(applicant));
+      assert.equal(decision.decision, 'approved');
+    });
+
+    it('creates each check once when the create response is lost', async () => {
+      const applicant = await system.seed();
+      await system.control('/faults', { kind: 'drop_response', method: 'POST', path: '/checks', count: 2 });
+      const decision = await resultOf(await system.start(applicant));
+      assert.equal(decision.decision, 'approved');
+      assert.deepEqual(await system.checkCount(applicant.clientId), {
+        identity_fraud_check: 1,
+        enhanced_identity_check: 1,
+      });
+    });
+
+    it('creates each check once when the create times out after ComplyCube made it', async () => {
+      const applicant = await system.seed();
+      // The client gives up after 2 s; the checks exist all the same.
+      await system.control('/faults', { kind: 'delay', delayMs: 3000, method: 'POST', path: '/checks', count: 2 });
+      const decision = await resultOf(await system.start(applicant));
+      assert.equal(decision.decision, 'approved');
+      assert.deepEqual(await system.checkCount(applicant.clientId), {
+        identity_fraud_check: 1,
+        enhanced_identity_check: 1,
+      });
+    });
+
+    it('retries through 5xx and 429 (with and without Retry-After) and still creates each check once', async () => {
+      const applicant = await system.seed();
+      await system.control('/faults', { kind: 'error', status: 503, method: 'POST', path: '/checks', count: 1 });
+      await system.control('/faults', {
+        kind: 'rate_limit',
+        retryAfterSeconds: 1,
+        method: 'POST',
+        path: '/checks',
+        count: 1,
+      });
+      await system.control('/faults', { kind: 'rate_limit', method: 'GET', path: '/checks', count: 2 });
+      const decision = await resultOf(await system.start(applicant));
+      assert.equal(decision.decision, 'approved');
+      assert.deepEqual(await system.checkCount(applicant.clientId), {
+        identity_fraud_check: 1,
+        enhanced_identity_check: 1,
+      });
+    });
+
+    it('sends a check whose create is refused for good to review as error', async () => {
+      const applicant = await system.seed();
+      await system.control('/faults', { kind: 'error', status: 402, method: 'POST', path: '/checks', count: 2 });
+      const handle = await system.start(applicant);
+      const state = await system.waitForStatus(handle, 'awaiting_review');
+      assert.deepEqual(state.reviewReasons, ['identity_fraud_check.error', 'enhanced_identity_check.error']);
+      assert.equal(state.checks.identity_fraud_check.error, 'ComplyCubePaymentRequired');
+      await handle.cancel();
+    });
+  });
+});

@@ -1,0 +1,42 @@
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { OnboardingActivities } from '../activities/onboarding-activities';
+import type { Config } from '../config/config';
+
+export interface OnboardingWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: OnboardingActivities;
+  /** A prebuilt workflow bundle (tests build one and share it); else the workflows are bundled now. */
+  workflowBundle?: WorkflowBundleOption;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+}
+
+/** The path Temporal's bundler starts from: it registers every workflow exported there. */
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+export function createOnboardingWorker(options: OnboardingWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.maxConcurrentActivityTaskExecutions
+      ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions }
+      : {}),
+    ...(options.maxConcurrentWorkflowTaskExecutions
+      ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions }
+      : {}),
+  });
+}
+
+/** Connection options for Temporal, local or Cloud (TLS client certificate or API key). */
+export function temporalConnectionOptions(config: Config['temporal']) {
+  return {
+    address: config.address,
+    ...(config.tls ? { tls: config.tls } : {}),
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+  };
+}

@@ -1,0 +1,2 @@
+// The worker registers every function exported here as a workflow type.
+export { onboardingWorkflow } from './onboarding-workflow';

@@ -1,0 +1,313 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  type ActivityOptions,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { OnboardingActivities, CheckSnapshot } from '../activities/onboarding-activities';
+import { describeZodError, type CheckType } from '../complycube/schemas';
+import { decideFromChecks } from './decide';
+import {
+  FINAL_STATUSES,
+  checkCompletedSchema,
+  checkCompletedSignal,
+  getStateQuery,
+  onboardingInputSchema,
+  onboardingStatusSearchAttribute,
+  parseDuration,
+  reviewDecisionSchema,
+  reviewDecisionSignal,
+  submitReviewUpdate,
+  type CheckState,
+  type OnboardingDecision,
+  type OnboardingPolicy,
+  type OnboardingState,
+  type OnboardingStatus,
+  type ReviewDecision,
+  type ReviewEntry,
+} from './onboarding-contract';
+
+const CHECK_TYPES: readonly CheckType[] = ['identity_fraud_check', 'enhanced_identity_check'];
+
+/**
+ * One applicant's onboarding: both ComplyCube checks concurrently, a durable wait for
+ * their results (webhook signal, or polling when the webhook is lost), then an automatic
+ * approval or a human review, and the decision recorded in the decision store.
+ */
+export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingDecision> {
+  const parsed = onboardingInputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(
+      `invalid onboarding input: ${describeZodError(parsed.error)}`,
+      'InvalidOnboardingInput',
+    );
+  }
+  const { policy: policyInput, ...request } = parsed.data;
+  const policy: OnboardingPolicy = policyInput ?? onboardingInputSchema.shape.policy.unwrap().parse({});
+  const info = workflowInfo();
+  const startedAt = new Date(info.runStartTime).toISOString();
+
+  const state: OnboardingState = {
+    onboardingId: request.clientId,
+    workflowId: info.workflowId,
+    runId: info.runId,
+    status: 'checks_running',
+    startedAt,
+    checks: {
+      identity_fraud_check: { type: 'identity_fraud_check', status: 'creating', attentionAnalyses: [] },
+      enhanced_identity_check: { type: 'enhanced_identity_check', status: 'creating', attentionAnalyses: [] },
+    },
+    reviewReasons: [],
+    reviews: [],
+    ignoredNotices: 0,
+  };
+  /** Checks whose completion was announced and not yet fetched. */
+  const noticed = new Set<string>();
+  /** Announcements that arrived before the check's create returned (webhooks can beat it). */
+  const earlyNotices = new Set<string>();
+  let pendingReview: ReviewDecision | undefined;
+
+  const setStatus = (status: OnboardingStatus) => {
+    state.status = status;
+    upsertSearchAttributes([{ key: onboardingStatusSearchAttribute, value: status }]);
+  };
+  if (info.typedSearchAttributes.get(onboardingStatusSearchAttribute) !== 'checks_running') setStatus('checks_running');
+
+  setHandler(getStateQuery, () => state);
+
+  setHandler(checkCompletedSignal, (raw) => {
+    const notice = checkCompletedSchema.safeParse(raw);
+    if (!notice.success || notice.data.status === 'pending') {
+      state.ignoredNotices += 1;
+      return;
+    }
+    const check = CHECK_TYPES.map((type) => state.checks[type]).find((c) => c.checkId === notice.data.checkId);
+    if (check && check.status === 'pending') {
+      noticed.add(notice.data.checkId);
+    } else if (!check && CHECK_TYPES.some((type) => state.checks[type].status === 'creating')) {
+      earlyNotices.add(notice.data.checkId);
+    } else {
+      state.ignoredNotices += 1;
+    }
+  });
+
+  /** Why a review message would change nothing, or undefined when it can be accepted. */
+  const reviewProblem = (raw: unknown): string | undefined => {
+    const review = reviewDecisionSchema.safeParse(raw);
+    if (!review.success) return `invalid_payload: ${describeZodError(review.error)}`;
+    if (pendingReview || FINAL_STATUSES.includes(state.status)) return 'already_decided';
+    if (state.status !== 'awaiting_review' && state.status !== 'escalated') return 'review_not_due';
+    return undefined;
+  };
+
+  const recordReview = (raw: unknown, via: ReviewEntry['via'], rejection: string | undefined) => {
+    const fields = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const text = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : undefined);
+    state.reviews.push({
+      at: new Date().toISOString(),
+      via,
+      accepted: rejection === undefined,
+      ...(text(fields.decision, 20) !== undefined ? { decision: text(fields.decision, 20) } : {}),
+      ...(text(fields.reviewer, 200) !== undefined ? { reviewer: text(fields.reviewer, 200) } : {}),
+      ...(text(fields.reason, 2000) !== undefined ? { reason: text(fields.reason, 2000) } : {}),
+      ...(rejection ? { rejection } : {}),
+    });
+  };
+
+  setHandler(reviewDecisionSignal, (raw) => {
+    const problem = reviewProblem(raw);
+    recordReview(raw, 'signal', problem);
+    if (!problem) pendingReview = reviewDecisionSchema.parse(raw);
+  });
+
+  setHandler(
+    submitReviewUpdate,
+    async (raw) => {
+      recordReview(raw, 'update', undefined);
+      pendingReview = reviewDecisionSchema.parse(raw);
+      // Answer with the state once the decision is recorded, so the caller sees the outcome.
+      await condition(() => state.decision !== undefined);
+      return state;
+    },
+    {
+      validator: (raw) => {
+        const problem = reviewProblem(raw);
+        if (problem) throw new Error(problem);
+      },
+    },
+  );
+
+  const ms = (duration: string) => parseDuration(duration);
+  const activityOptions = (scheduleToCloseMs: number): ActivityOptions => ({
+    startToCloseTimeout: ms(policy.callTimeout),
+    scheduleToCloseTimeout: Math.max(scheduleToCloseMs, ms(policy.callTimeout)),
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+  });
+  const { recordDecision } = proxyActivities<OnboardingActivities>({
+    startToCloseTimeout: ms(policy.callTimeout),
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
+  });
+
+  const applySnapshot = (check: CheckState, snapshot: CheckSnapshot) => {
+    check.checkId = snapshot.checkId;
+    check.status = snapshot.status;
+    if (snapshot.outcome) check.outcome = snapshot.outcome;
+    check.attentionAnalyses = snapshot.attentionAnalyses;
+    if (snapshot.status !== 'pending') check.completedAt = new Date().toISOString();
+  };
+
+  const markError = (check: CheckState, error: unknown) => {
+    check.status = 'error';
+    const cause = error instanceof ActivityFailure ? error.cause : error;
+    check.error = cause instanceof ApplicationFailure && cause.type ? cause.type : 'ActivityFailed';
+    check.completedAt = new Date().toISOString();
+  };
+
+  async function runCheck(type: CheckType): Promise<void> {
+    const check = state.checks[type];
+    const deadline = Date.now() + ms(policy.checkTimeout);
+    const { startCheck } = proxyActivities<OnboardingActivities>(activityOptions(ms(policy.checkTimeout)));
+    try {
+      applySnapshot(
+        check,
+        await startCheck({
+          type,
+          clientId: request.clientId,
+          ...(type === 'identity_fraud_check'
+            ? { addressId: request.addressId }
+            : { documentId: request.documentId, liveVideoId: request.liveVideoId }),
+          workflowId: info.workflowId,
+          runId: info.runId,
+        }),
+      );
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      markError(check, error);
+      return;
+    }
+    const checkId = check.checkId!;
+    if (earlyNotices.delete(checkId)) noticed.add(checkId);
+
+    let wait = ms(policy.pollInterval);
+    while (check.status === 'pending') {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        check.status = 'timed_out';
+        check.completedAt = new Date().toISOString();
+        return;
+      }
+      const announced = await condition(() => noticed.has(checkId), Math.min(wait, remaining));
+      noticed.delete(checkId);
+      if (!announced) wait = Math.min(wait * 2, ms(policy.maxPollInterval));
+      const { fetchCheck } = proxyActivities<OnboardingActivities>(activityOptions(deadline - Date.now()));
+      try {
+        applySnapshot(check, await fetchCheck(checkId));
+      } catch (error) {
+        if (isCancellation(error)) throw error;
+        markError(check, error);
+        return;
+      }
+    }
+  }
+
+  const decide = async (): Promise<OnboardingDecision> => {
+    await Promise.all(CHECK_TYPES.map((type) => runCheck(type)));
+    const checks = CHECK_TYPES.map((type) => state.checks[type]);
+    const verdict = decideFromChecks(checks);
+    const base = { onboardingId: state.onboardingId, workflowId: info.workflowId, runId: info.runId, startedAt };
+    if (verdict.kind === 'approve') {
+      return {
+        ...base,
+        decision: 'approved',
+        decidedByKind: 'automatic',
+        decidedBy: 'automatic',
+        reason: 'all_checks_clear',
+        reviewReasons: [],
+        checks,
+        decidedAt: new Date().toISOString(),
+      };
+    }
+
+    state.reviewReasons = verdict.reasons;
+    const reviewOpenedAt = Date.now();
+    state.reviewEscalatesAt = new Date(reviewOpenedAt + ms(policy.reviewSla)).toISOString();
+    state.reviewExpiresAt = new Date(reviewOpenedAt + ms(policy.reviewExpiry)).toISOString();
+    setStatus('awaiting_review');
+    log.info('Onboarding awaiting review', { reviewReasons: verdict.reasons });
+    let decided = await condition(() => pendingReview !== undefined, ms(policy.reviewSla));
+    if (!decided) {
+      setStatus('escalated');
+      log.warn('Review SLA passed; onboarding escalated');
+      decided = await condition(
+        () => pendingReview !== undefined,
+        ms(policy.reviewExpiry) - (Date.now() - reviewOpenedAt),
+      );
+    }
+    const review = pendingReview;
+    if (!decided || !review) {
+      return {
+        ...base,
+        decision: 'rejected',
+        decidedByKind: 'system',
+        decidedBy: 'system',
+        reason: 'review_expired',
+        reviewReasons: verdict.reasons,
+        checks,
+        decidedAt: new Date().toISOString(),
+      };
+    }
+    return {
+      ...base,
+      decision: review.decision === 'approve' ? 'approved' : 'rejected',
+      decidedByKind: 'reviewer',
+      decidedBy: review.reviewer,
+      reason: review.reason,
+      reviewReasons: verdict.reasons,
+      checks,
+      decidedAt: new Date().toISOString(),
+    };
+  };
+
+  const finish = async (decision: OnboardingDecision): Promise<OnboardingDecision> => {
+    await recordDecision(decision);
+    state.decision = decision;
+    setStatus(decision.decision);
+    log.info('Onboarding decided', { decision: decision.decision, decidedByKind: decision.decidedByKind });
+    await condition(allHandlersFinished);
+    return decision;
+  };
+
+  let decision: OnboardingDecision;
+  try {
+    decision = await decide();
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    // Cancelled: the applicant withdrew or an operator stopped the case. Record it, then end as cancelled.
+    await CancellationScope.nonCancellable(() =>
+      finish({
+        onboardingId: state.onboardingId,
+        workflowId: info.workflowId,
+        runId: info.runId,
+        decision: 'withdrawn',
+        decidedByKind: 'system',
+        decidedBy: 'system',
+        reason: 'withdrawn',
+        reviewReasons: state.reviewReasons,
+        checks: CHECK_TYPES.map((type) => state.checks[type]),
+        startedAt,
+        decidedAt: new Date().toISOString(),
+      }),
+    );
+    throw error;
+  }
+  // Once made, a decision is recorded even if cancellation is requested meanwhile.
+  return CancellationScope.nonCancellable(() => finish(decision));
+}

@@ -1,0 +1,96 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestSystem } from '../helpers/system';
+
+/**
+ * One run per path through the workflow. `npm run fixtures:record` runs them and saves their
+ * histories; the replay test replays those histories against the current workflow code, so a
+ * change that is not deterministic for runs already in flight fails CI.
+ */
+export interface Scenario {
+  name: string;
+  run(system: TestSystem): Promise<WorkflowHandle>;
+}
+
+const settle = async (handle: WorkflowHandle) => {
+  await handle.result().catch(() => undefined);
+  return handle;
+};
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'clear-clear-approved',
+    run: async (system) => settle(await system.start(await system.seed())),
+  },
+  {
+    name: 'attention-approved-by-signal',
+    async run(system) {
+      const handle = await system.start(await system.seed({ lastName: 'attention' }));
+      await system.waitForStatus(handle, 'awaiting_review');
+      await handle.signal('reviewDecision', { decision: 'maybe' });
+      await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'reviewer-alice', reason: 'verified' });
+      await handle.signal('reviewDecision', { decision: 'reject', reviewer: 'reviewer-bob', reason: 'late' });
+      return settle(handle);
+    },
+  },
+  {
+    name: 'attention-rejected-by-update',
+    async run(system) {
+      const handle = await system.start(await system.seed({ lastName: 'attention' }));
+      await system.waitForStatus(handle, 'awaiting_review');
+      await handle.executeUpdate('submitReview', {
+        args: [{ decision: 'reject', reviewer: 'reviewer-bob', reason: 'face enrolled elsewhere' }],
+      });
+      return settle(handle);
+    },
+  },
+  {
+    name: 'failed-checks-escalated-expired',
+    async run(system) {
+      const handle = await system.start(await system.seed({ lastName: 'failed' }), {
+        reviewSla: '1s',
+        reviewExpiry: '2s',
+      });
+      return settle(handle);
+    },
+  },
+  {
+    name: 'check-timed-out-after-polling',
+    async run(system) {
+      const applicant = await system.seed();
+      await system.control(`/clients/${applicant.clientId}/behaviour`, {
+        enhanced_identity_check: { neverComplete: true },
+      });
+      const handle = await system.start(applicant, { checkTimeout: '3s', pollInterval: '1s', maxPollInterval: '1s' });
+      await system.waitForStatus(handle, 'awaiting_review');
+      await handle.signal('reviewDecision', {
+        decision: 'approve',
+        reviewer: 'reviewer-alice',
+        reason: 'manual check',
+      });
+      return settle(handle);
+    },
+  },
+  {
+    name: 'webhooks-lost-completed-by-polling',
+    async run(system) {
+      await system.control('/webhook-faults', { mode: 'drop', count: 2 });
+      return settle(await system.start(await system.seed(), { pollInterval: '1s', maxPollInterval: '1s' }));
+    },
+  },
+  {
+    name: 'create-response-lost-then-adopted',
+    async run(system) {
+      await system.control('/faults', { kind: 'drop_response', method: 'POST', path: '/checks', count: 2 });
+      return settle(await system.start(await system.seed()));
+    },
+  },
+  {
+    name: 'withdrawn-by-cancellation',
+    async run(system) {
+      const handle = await system.start(await system.seed({ lastName: 'attention' }));
+      await system.waitForStatus(handle, 'awaiting_review');
+      await handle.cancel();
+      return settle(handle);
+    },
+  },
+];

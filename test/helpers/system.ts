@@ -73,6 +73,8 @@ export interface TestSystem {
   api: FastifyInstance;
   apiUrl: string;
   webhookSecret: string;
+  /** The emulator's webhook pointing at this API. */
+  webhookId: string;
   worker?: Worker;
   seed(options?: { lastName?: string }): Promise<SeededApplicant>;
   /** POST to an emulator control route. */
@@ -132,7 +134,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     headers: { Authorization: EMULATOR_KEY, 'Content-Type': 'application/json' },
     body: JSON.stringify({ url: `${apiUrl}/webhooks/complycube`, events: ['check.completed', 'check.failed'] }),
   });
-  webhookSecret = ((await hook.json()) as { secret: string }).secret;
+  const registered = (await hook.json()) as { id: string; secret: string };
+  webhookSecret = registered.secret;
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
@@ -162,6 +165,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     get webhookSecret() {
       return webhookSecret;
     },
+    webhookId: registered.id,
     worker,
     seed: (seedOptions) => seedApplicant(emulatorUrl, EMULATOR_KEY, seedOptions),
     async control(route, body) {

@@ -1,0 +1,53 @@
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError, loadConfig } from '../config/config';
+import { openDecisionStore } from '../store/decision-store';
+import { temporalConnectionOptions } from '../worker/create-worker';
+import { createApi } from './app';
+
+/** The API process: onboarding routes and ComplyCube's webhook, until SIGINT or SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (config.api.serviceTokens.length === 0 && config.api.reviewerTokens.length === 0) {
+    throw new ConfigError('invalid configuration: set API_SERVICE_TOKENS and/or API_REVIEWER_TOKENS');
+  }
+  const store = await openDecisionStore(config.store);
+  // Lazy: the API starts, and /readyz says so, while Temporal is still coming up.
+  const connection = Connection.lazy(temporalConnectionOptions(config.temporal));
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const app = await createApi({
+    temporal,
+    store,
+    taskQueue: config.temporal.taskQueue,
+    webhookSecret: config.complyCube.webhookSecret,
+    serviceTokens: config.api.serviceTokens,
+    reviewerTokens: config.api.reviewerTokens,
+    bodyLimitBytes: config.api.bodyLimitBytes,
+    logLevel: config.logLevel,
+  });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info('Shutting down');
+    try {
+      await app.close();
+    } finally {
+      await connection.close().catch(() => undefined);
+      await store.close();
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+  await app.listen({ host: config.api.host, port: config.api.port });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,172 @@
+/**
+ * `npm run onboarding -- <command>`: operate onboardings directly through Temporal.
+ *
+ *   start  --client-id ID --address-id ID --document-id ID --live-video-id ID [--review-sla 24h ...]
+ *   show   ONBOARDING_ID
+ *   list   [--status awaiting_review]
+ *   review ONBOARDING_ID --decision approve|reject --reason TEXT --reviewer NAME
+ *   withdraw ONBOARDING_ID
+ *
+ * Connection settings come from the environment, as for the worker (TEMPORAL_ADDRESS, ...).
+ */
+import { parseArgs } from 'node:util';
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { describeZodError } from '../complycube/schemas';
+import { ConfigError, loadConfig } from '../config/config';
+import { temporalConnectionOptions } from '../worker/create-worker';
+import {
+  WORKFLOW_TYPE,
+  getStateQuery,
+  onboardingIdFromWorkflowId,
+  onboardingInputSchema,
+  onboardingStatusSchema,
+  onboardingStatusSearchAttribute,
+  onboardingWorkflowId,
+  reviewDecisionSchema,
+  submitReviewUpdate,
+} from '../workflows/onboarding-contract';
+
+const USAGE = `usage: npm run onboarding -- <command>
+  start    --client-id ID --address-id ID --document-id ID --live-video-id ID
+           [--check-timeout D] [--review-sla D] [--review-expiry D]      (D: 30s, 15m, 24h, 7d)
+  show     ONBOARDING_ID
+  list     [--status checks_running|awaiting_review|escalated|approved|rejected|withdrawn]
+  review   ONBOARDING_ID --decision approve|reject --reason TEXT --reviewer NAME
+  withdraw ONBOARDING_ID`;
+
+class UsageError extends Error {}
+
+const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      'client-id': { type: 'string' },
+      'address-id': { type: 'string' },
+      'document-id': { type: 'string' },
+      'live-video-id': { type: 'string' },
+      'check-timeout': { type: 'string' },
+      'review-sla': { type: 'string' },
+      'review-expiry': { type: 'string' },
+      status: { type: 'string' },
+      decision: { type: 'string' },
+      reason: { type: 'string' },
+      reviewer: { type: 'string' },
+    },
+  });
+  const onboardingArg = () => {
+    const id = positionals[0];
+    if (!id) throw new UsageError(`${command} needs an ONBOARDING_ID`);
+    return id;
+  };
+
+  const config = loadConfig();
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  try {
+    switch (command) {
+      case 'start': {
+        const policy = Object.fromEntries(
+          (
+            [
+              ['checkTimeout', values['check-timeout']],
+              ['reviewSla', values['review-sla']],
+              ['reviewExpiry', values['review-expiry']],
+            ] as const
+          ).filter(([, value]) => value !== undefined),
+        );
+        const parsed = onboardingInputSchema.safeParse({
+          clientId: values['client-id'],
+          addressId: values['address-id'],
+          documentId: values['document-id'],
+          liveVideoId: values['live-video-id'],
+          ...(Object.keys(policy).length ? { policy } : {}),
+        });
+        if (!parsed.success) throw new UsageError(describeZodError(parsed.error));
+        const { policy: _policy, ...request } = parsed.data;
+        try {
+          const handle = await client.workflow.start(WORKFLOW_TYPE, {
+            workflowId: onboardingWorkflowId(request.clientId),
+            taskQueue: config.temporal.taskQueue,
+            args: [Object.keys(policy).length ? { ...request, policy } : request],
+            memo: { request },
+            typedSearchAttributes: [{ key: onboardingStatusSearchAttribute, value: 'checks_running' }],
+            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          });
+          print({ onboardingId: request.clientId, workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
+        } catch (error) {
+          if (error instanceof WorkflowExecutionAlreadyStartedError) {
+            throw new UsageError(`an onboarding of client ${request.clientId} is already running`);
+          }
+          throw error;
+        }
+        return;
+      }
+      case 'show':
+        print(await client.workflow.getHandle(onboardingWorkflowId(onboardingArg())).query(getStateQuery));
+        return;
+      case 'list': {
+        const status = values.status === undefined ? undefined : onboardingStatusSchema.safeParse(values.status);
+        if (status && !status.success) throw new UsageError(`unknown status ${values.status}`);
+        const query = [`WorkflowType = '${WORKFLOW_TYPE}'`];
+        if (status?.data) query.push(`${onboardingStatusSearchAttribute.name} = '${status.data}'`);
+        for await (const execution of client.workflow.list({ query: query.join(' AND ') })) {
+          console.log(
+            [
+              onboardingIdFromWorkflowId(execution.workflowId) ?? execution.workflowId,
+              execution.typedSearchAttributes.get(onboardingStatusSearchAttribute) ?? '-',
+              execution.startTime.toISOString(),
+            ].join('\t'),
+          );
+        }
+        return;
+      }
+      case 'review': {
+        const review = reviewDecisionSchema.safeParse({
+          decision: values.decision,
+          reason: values.reason,
+          reviewer: values.reviewer,
+        });
+        if (!review.success) throw new UsageError(describeZodError(review.error));
+        try {
+          const state = await client.workflow
+            .getHandle(onboardingWorkflowId(onboardingArg()))
+            .executeUpdate(submitReviewUpdate, { args: [review.data] });
+          print({ status: state.status, decision: state.decision });
+        } catch (error) {
+          if (error instanceof WorkflowUpdateFailedError) {
+            throw new UsageError(`review refused: ${error.cause?.message ?? 'rejected'}`);
+          }
+          throw error;
+        }
+        return;
+      }
+      case 'withdraw':
+        await client.workflow.getHandle(onboardingWorkflowId(onboardingArg())).cancel();
+        console.log('cancellation requested; the onboarding records "withdrawn"');
+        return;
+      default:
+        throw new UsageError(command ? `unknown command ${command}` : 'no command');
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.message : error);
+  process.exit(1);
+});

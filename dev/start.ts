@@ -1,0 +1,143 @@
+/**
+ * `npm start`: the whole system on embedded defaults, in one terminal.
+ *
+ * - a Temporal dev server with the Web UI, its data in `.data/temporal.db` (kept across restarts)
+ * - the decision store: embedded PGlite in `.data/decisions`, or PostgreSQL with DATABASE_URL
+ * - the ComplyCube emulator, when COMPLYCUBE_API_KEY is not set, with the API's webhook registered
+ * - a worker and the API
+ *
+ * Ctrl-C stops everything, in reverse order.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createOnboardingActivities } from '../activities/onboarding-activities';
+import { createApi } from '../api/app';
+import { ComplyCubeClient } from '../complycube/client';
+import { createEmulator, type Emulator } from '../complycube-emulator/emulator';
+import { ConfigError, loadConfig } from '../config/config';
+import { openDecisionStore, type DecisionStore } from '../store/decision-store';
+import { createOnboardingWorker } from '../worker/create-worker';
+import { onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
+import { temporalCliExecutable } from './temporal-cli';
+
+const root = path.resolve(__dirname, '..');
+const DEV_SERVICE_TOKEN = 'dev-service-token-change-me';
+const DEV_REVIEWER_TOKEN = 'dev-reviewer-token-change-me';
+const EMULATOR_KEY = 'test_emulator_key';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const [host = '127.0.0.1', portText = '7233'] = config.temporal.address.split(':');
+  const temporalPort = Number(portText);
+  const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? temporalPort + 1000);
+  const emulatorPort = Number(process.env.EMULATOR_PORT ?? 8787);
+  mkdirSync(path.join(root, '.data'), { recursive: true });
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  const stops: (() => Promise<unknown>)[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    console.log('Starting the Temporal dev server…');
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: temporalCliExecutable(),
+        ip: host,
+        port: temporalPort,
+        ui: true,
+        uiPort,
+        dbFilename: path.join(root, '.data', 'temporal.db'),
+        searchAttributes: [onboardingStatusSearchAttribute],
+        log: { format: 'pretty', level: 'warn' },
+      },
+    });
+    stops.push(() => env.teardown());
+
+    const store: DecisionStore = await openDecisionStore(config.store);
+    stops.push(() => store.close());
+
+    let emulator: Emulator | undefined;
+    let complyCubeUrl = config.complyCube.baseUrl;
+    let complyCubeKey = config.complyCube.apiKey;
+    if (!complyCubeKey) {
+      emulator = createEmulator({ apiKeys: [EMULATOR_KEY] });
+      complyCubeUrl = await emulator.listen(emulatorPort);
+      complyCubeKey = EMULATOR_KEY;
+      stops.push(() => emulator!.close());
+    }
+
+    const worker = await createOnboardingWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: config.temporal.taskQueue,
+      activities: createOnboardingActivities({
+        complyCube: new ComplyCubeClient({
+          baseUrl: complyCubeUrl,
+          apiKey: complyCubeKey,
+          timeoutMs: config.complyCube.timeoutMs,
+        }),
+        store,
+      }),
+      ...config.worker,
+    });
+    const workerRun = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await workerRun;
+    });
+
+    const devTokens = config.api.serviceTokens.length === 0 && config.api.reviewerTokens.length === 0;
+    let webhookSecret = config.complyCube.webhookSecret;
+    const api = await createApi({
+      temporal: env.client,
+      store,
+      taskQueue: config.temporal.taskQueue,
+      webhookSecret: () => webhookSecret,
+      serviceTokens: devTokens ? [{ name: 'dev-backend', token: DEV_SERVICE_TOKEN }] : config.api.serviceTokens,
+      reviewerTokens: devTokens ? [{ name: 'dev-reviewer', token: DEV_REVIEWER_TOKEN }] : config.api.reviewerTokens,
+      bodyLimitBytes: config.api.bodyLimitBytes,
+      logLevel: config.logLevel,
+    });
+    const apiUrl = await api.listen({ host: config.api.host, port: config.api.port });
+    stops.push(() => api.close());
+
+    if (emulator) {
+      const response = await fetch(`${complyCubeUrl}/webhooks`, {
+        method: 'POST',
+        headers: { Authorization: EMULATOR_KEY, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          url: `${apiUrl}/webhooks/complycube`,
+          events: ['check.completed', 'check.failed'],
+          description: 'npm start',
+        }),
+      });
+      webhookSecret = ((await response.json()) as { secret: string }).secret;
+    }
+
+    console.log(`
+KYC onboarding orchestrator is running. Ctrl-C stops everything.
+
+  Temporal          ${env.address}  (namespace ${env.namespace ?? 'default'}, task queue ${config.temporal.taskQueue})
+  Temporal UI       http://${host}:${uiPort}
+  API               ${apiUrl}   (docs: ${apiUrl}/docs)
+  ComplyCube        ${emulator ? `${complyCubeUrl}  (emulator; API key ${EMULATOR_KEY})` : complyCubeUrl}
+  Decision store    ${'databaseUrl' in config.store ? 'PostgreSQL (DATABASE_URL)' : `embedded, ${path.relative(root, config.store.dataDir ?? '')}`}
+${devTokens ? `  Dev tokens        service: ${DEV_SERVICE_TOKEN}   reviewer (dev-reviewer): ${DEV_REVIEWER_TOKEN}\n` : ''}`);
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    await stopAll(1);
+  }
+}
+
+void main();

@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? temporalPort + 1000);
   const emulatorPort = Number(process.env.EMULATOR_PORT ?? 8787);
   mkdirSync(path.join(root, '.data'), { recursive: true });
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // This runner owns SIGINT/SIGTERM, to stop the parts in reverse order; the SDK must not act on them too.
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 
   const stops: (() => Promise<unknown>)[] = [];
   let stopping = false;
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
     });
     const workerRun = worker.run();
     stops.push(async () => {
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;
     });
 

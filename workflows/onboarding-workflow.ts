@@ -7,7 +7,9 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  proxyLocalActivities,
   type ActivityOptions,
+  type LocalActivityOptions,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -151,7 +153,10 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
     scheduleToCloseTimeout: Math.max(scheduleToCloseMs, ms(policy.callTimeout)),
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
   });
-  const { recordDecision } = proxyActivities<OnboardingActivities>({
+  // Reading a finished check and writing the decision are short calls on the path to every decision:
+  // as local activities they run inside the workflow task, saving a server round trip each.
+  // Creating a check stays a regular activity: it may wait on ComplyCube's rate limits for long.
+  const { recordDecision } = proxyLocalActivities<OnboardingActivities>({
     startToCloseTimeout: ms(policy.callTimeout),
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
   });
@@ -207,7 +212,9 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
       const announced = await condition(() => noticed.has(checkId), Math.min(wait, remaining));
       noticed.delete(checkId);
       if (!announced) wait = Math.min(wait * 2, ms(policy.maxPollInterval));
-      const { fetchCheck } = proxyActivities<OnboardingActivities>(activityOptions(deadline - Date.now()));
+      const { fetchCheck } = proxyLocalActivities<OnboardingActivities>(
+        activityOptions(deadline - Date.now()) as LocalActivityOptions,
+      );
       try {
         applySnapshot(check, await fetchCheck(checkId));
       } catch (error) {

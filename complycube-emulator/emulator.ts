@@ -25,6 +25,11 @@ export interface EmulatorOptions {
   bodyLimitBytes?: number;
   /** Log requests (no bodies). */
   logger?: boolean;
+  /**
+   * Webhooks registered at start, with a secret chosen here: an emulator-only convenience for
+   * deployments (docker-compose's sandbox) whose API must know the secret before it starts.
+   */
+  webhooks?: { url: string; secret: string; events: string[] }[];
 }
 
 /** How a client's checks of one type behave, set through `POST /_emulator/clients/:id/behaviour`. */
@@ -902,6 +907,19 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     dispatcher.deliveries.length = 0;
     return reply.code(204).send();
   });
+
+  for (const preset of options.webhooks ?? []) {
+    const t = now();
+    const webhook: Webhook = {
+      id: newId(),
+      ...preset,
+      enabled: true,
+      description: 'registered at start',
+      createdAt: t,
+      updatedAt: t,
+    };
+    webhooks.set(webhook.id, webhook);
+  }
 
   return {
     app,

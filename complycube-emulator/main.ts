@@ -11,6 +11,12 @@ const env = z
     EMULATOR_ENHANCED_CHECK_LATENCY_MS: z.coerce.number().int().min(0).default(3000),
     EMULATOR_WEBHOOK_RETRY_TIME_SCALE: z.coerce.number().positive().default(1),
     EMULATOR_LOG: z.enum(['true', 'false']).default('true'),
+    /** Emulator-only: a webhook registered at start, with this secret. */
+    EMULATOR_WEBHOOK_URL: z.url().optional(),
+    EMULATOR_WEBHOOK_SECRET: z.string().min(16).optional(),
+  })
+  .refine((e) => Boolean(e.EMULATOR_WEBHOOK_URL) === Boolean(e.EMULATOR_WEBHOOK_SECRET), {
+    message: 'EMULATOR_WEBHOOK_URL and EMULATOR_WEBHOOK_SECRET go together',
   })
   .parse(process.env);
 
@@ -24,6 +30,16 @@ async function main(): Promise<void> {
     },
     webhookRetryTimeScale: env.EMULATOR_WEBHOOK_RETRY_TIME_SCALE,
     logger: env.EMULATOR_LOG === 'true',
+    webhooks:
+      env.EMULATOR_WEBHOOK_URL && env.EMULATOR_WEBHOOK_SECRET
+        ? [
+            {
+              url: env.EMULATOR_WEBHOOK_URL,
+              secret: env.EMULATOR_WEBHOOK_SECRET,
+              events: ['check.completed', 'check.failed'],
+            },
+          ]
+        : [],
   });
   const baseUrl = await emulator.listen(env.EMULATOR_PORT, env.EMULATOR_HOST);
   console.log(

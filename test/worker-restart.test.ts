@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resultOf, startTestSystem, TEST_DATABASE_URL, type TestSystem } from './helpers/system';
-import { startWorkerProcess, type WorkerProcess } from './helpers/worker-process';
+import { startWorkerProcess, type WorkerProcess } from './helpers/processes';
 
 /**
  * Workers in their own processes, killed with SIGKILL mid-run. The decision store is the

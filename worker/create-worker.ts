@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { OnboardingActivities } from '../activities/onboarding-activities';
 import type { Config } from '../config/config';
@@ -15,6 +17,16 @@ export interface OnboardingWorkerOptions {
 
 /** The path Temporal's bundler starts from: it registers every workflow exported there. */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/** Where the build step writes the prebuilt bundle: beside the compiled `worker/` folder. */
+export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
+
+/** The prebuilt bundle when the build step made one (production images), else bundle at start. */
+export function defaultWorkflowBundle(): WorkflowBundleOption | undefined {
+  return existsSync(WORKFLOW_BUNDLE_PATH) && __filename.endsWith('.js')
+    ? { codePath: WORKFLOW_BUNDLE_PATH }
+    : undefined;
+}
 
 export function createOnboardingWorker(options: OnboardingWorkerOptions): Promise<Worker> {
   return Worker.create({

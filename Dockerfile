@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1
+# One image for the worker, the API, the migration step and the sandbox emulator; the
+# compose file picks the command. Build: docker build -t kyc-onboarding .
+
+FROM node:20.18.1-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY workflows ./workflows
+COPY activities ./activities
+COPY worker ./worker
+COPY client ./client
+COPY api ./api
+COPY complycube ./complycube
+COPY complycube-emulator ./complycube-emulator
+COPY store ./store
+COPY config ./config
+# Compiles to dist/ and prebundles the workflow code (dist/workflow-bundle.js).
+RUN npm run build
+
+FROM node:20.18.1-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000
+CMD ["node", "dist/worker/main.js"]

@@ -37,13 +37,13 @@ export default tseslint.config(
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O.
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['node:*'], message: 'Workflow code must not import Node built-ins.' },
             {
               group: [
+                'node:*',
                 'fs',
                 'path',
                 'http',
@@ -59,10 +59,9 @@ export default tseslint.config(
               message: 'Workflow code must not import Node built-ins.',
             },
             {
-              group: ['../activities/*', '../activities'],
-              importNames: [],
-              message: 'Import activities as types only.',
+              group: ['../activities', '../activities/*'],
               allowTypeImports: true,
+              message: 'Workflow code imports activities as types only.',
             },
           ],
         },

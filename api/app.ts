@@ -90,7 +90,7 @@ function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
       })),
     );
   }
-  return parsed.data as z.infer<S>;
+  return parsed.data;
 }
 
 /** Temporal is down or did not answer in time: the caller should try again. */

@@ -64,7 +64,7 @@ describe('two workers and two API instances against one Temporal and one Postgre
   });
 
   after(async () => {
-    await Promise.all([...apis, ...workers].map((p) => (p.child.exitCode === null ? p.stop() : undefined)));
+    await Promise.all([...apis, ...workers].filter((p) => p.child.exitCode === null).map((p) => p.stop()));
     await system?.close();
   });
 

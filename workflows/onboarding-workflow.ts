@@ -9,7 +9,6 @@ import {
   proxyActivities,
   proxyLocalActivities,
   type ActivityOptions,
-  type LocalActivityOptions,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -212,9 +211,7 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
       const announced = await condition(() => noticed.has(checkId), Math.min(wait, remaining));
       noticed.delete(checkId);
       if (!announced) wait = Math.min(wait * 2, ms(policy.maxPollInterval));
-      const { fetchCheck } = proxyLocalActivities<OnboardingActivities>(
-        activityOptions(deadline - Date.now()) as LocalActivityOptions,
-      );
+      const { fetchCheck } = proxyLocalActivities<OnboardingActivities>(activityOptions(deadline - Date.now()));
       try {
         applySnapshot(check, await fetchCheck(checkId));
       } catch (error) {

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../config/config';
+
+describe('configuration from the environment', () => {
+  it('has working defaults for local development', () => {
+    const config = loadConfig({});
+    assert.equal(config.temporal.address, '127.0.0.1:7233');
+    assert.equal(config.temporal.namespace, 'default');
+    assert.equal(config.temporal.taskQueue, 'onboarding');
+    assert.equal(config.temporal.tls, undefined);
+    assert.equal(config.complyCube.baseUrl, 'https://api.complycube.com/v1');
+    assert.ok('dataDir' in config.store);
+    assert.equal(config.api.port, 3000);
+  });
+
+  it('parses tokens, the store URL and worker limits', () => {
+    const config = loadConfig({
+      API_SERVICE_TOKENS: 'backend:0123456789abcdef0123',
+      API_REVIEWER_TOKENS: 'alice:aaaaaaaaaaaaaaaaaaaa, bob:bbbbbbbbbbbbbbbbbbbb',
+      DATABASE_URL: 'postgres://kyc:pw@db:5432/kyc',
+      WORKER_MAX_CONCURRENT_ACTIVITIES: '7',
+    });
+    assert.deepEqual(config.api.serviceTokens, [{ name: 'backend', token: '0123456789abcdef0123' }]);
+    assert.deepEqual(
+      config.api.reviewerTokens.map((t) => t.name),
+      ['alice', 'bob'],
+    );
+    assert.deepEqual(config.store, { databaseUrl: 'postgres://kyc:pw@db:5432/kyc' });
+    assert.equal(config.worker.maxConcurrentActivityTaskExecutions, 7);
+  });
+
+  it('turns TLS on for a Temporal Cloud API key', () => {
+    const config = loadConfig({ TEMPORAL_API_KEY: 'key', TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233' });
+    assert.deepEqual(config.temporal.tls, {});
+    assert.equal(config.temporal.apiKey, 'key');
+  });
+
+  it('names each bad variable, without echoing secrets', () => {
+    const attempt = () =>
+      loadConfig({
+        API_PORT: 'eighty',
+        DATABASE_URL: 'mysql://root:hunter2@db/kyc',
+        API_SERVICE_TOKENS: 'backend:short-secret',
+      });
+    assert.throws(attempt, (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      for (const name of ['API_PORT', 'DATABASE_URL', 'API_SERVICE_TOKENS']) {
+        assert.match(error.message, new RegExp(name));
+      }
+      assert.doesNotMatch(error.message, /hunter2|short-secret/);
+      return true;
+    });
+  });
+
+  it('refuses a certificate without its key, both an API key and a certificate, and unreadable files', () => {
+    assert.throws(
+      () => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/a.pem' }),
+      /TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together/,
+    );
+    assert.throws(
+      () => loadConfig({ TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CERT_PATH: '/a', TEMPORAL_TLS_KEY_PATH: '/b' }),
+      /either an API key or a client certificate/,
+    );
+    assert.throws(
+      () => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/nonexistent/a.pem', TEMPORAL_TLS_KEY_PATH: '/nonexistent/b.pem' }),
+      /cannot read \/nonexistent\/a.pem/,
+    );
+  });
+});

@@ -7,9 +7,9 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { onboardingStartOptions } from '../client/start-options';
 import { checkEventPayloadSchema, complyCubeIdSchema, webhookEventSchema } from '../complycube/schemas';
 import { isValidWebhookSignature, SIGNATURE_HEADER } from '../complycube/webhook-signature';
 import type { DecisionStore } from '../store/decision-store';
@@ -213,30 +213,18 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   app.post('/v1/onboardings', { preHandler: requireRole('service') }, async (request, reply) => {
     const body: OnboardingRequest = validate(onboardingRequestSchema, request.body);
     const workflowId = onboardingWorkflowId(body.clientId);
+    const answer = (code: 200 | 201, runId: string, status: string) =>
+      reply
+        .code(code)
+        .header('location', link(body.clientId))
+        .send({ onboardingId: body.clientId, workflowId, runId, status, links: { self: link(body.clientId) } });
     for (let attempt = 0; attempt < 3; attempt += 1) {
       try {
         const handle = await withDeadline(() =>
-          temporal.workflow.start(WORKFLOW_TYPE, {
-            workflowId,
-            taskQueue: options.taskQueue,
-            args: [body],
-            memo: { request: body },
-            typedSearchAttributes: [{ key: onboardingStatusSearchAttribute, value: 'checks_running' }],
-            // A finished onboarding may be run again (re-verification); a running one may not be doubled.
-            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-          }),
+          temporal.workflow.start(WORKFLOW_TYPE, onboardingStartOptions(body, options.taskQueue)),
         );
         request.log.info({ workflowId, runId: handle.firstExecutionRunId }, 'Onboarding started');
-        return reply
-          .code(201)
-          .header('location', link(body.clientId))
-          .send({
-            onboardingId: body.clientId,
-            workflowId,
-            runId: handle.firstExecutionRunId,
-            status: 'checks_running',
-            links: { self: link(body.clientId) },
-          });
+        return answer(201, handle.firstExecutionRunId, 'checks_running');
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
@@ -256,17 +244,11 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
           },
         );
       }
-      const status = description.typedSearchAttributes.get(onboardingStatusSearchAttribute) ?? 'checks_running';
-      return reply
-        .code(200)
-        .header('location', link(body.clientId))
-        .send({
-          onboardingId: body.clientId,
-          workflowId,
-          runId: description.runId,
-          status,
-          links: { self: link(body.clientId) },
-        });
+      return answer(
+        200,
+        description.runId,
+        description.typedSearchAttributes.get(onboardingStatusSearchAttribute) ?? 'checks_running',
+      );
     }
     throw new HttpError(409, 'onboarding_in_flux', 'The onboarding changed while starting; try again');
   });

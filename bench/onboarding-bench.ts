@@ -16,7 +16,7 @@ import { createOnboardingActivities } from '../activities/onboarding-activities'
 import { createApi } from '../api/app';
 import { ComplyCubeClient } from '../complycube/client';
 import { createEmulator } from '../complycube-emulator/emulator';
-import { seedApplicant, type SeededApplicant } from '../complycube-emulator/seed-applicant';
+import { registerWebhook, seedApplicant, type SeededApplicant } from '../complycube-emulator/seed-applicant';
 import { temporalCliExecutable } from '../dev/temporal-cli';
 import { openDecisionStore } from '../store/decision-store';
 import { createOnboardingWorker } from '../worker/create-worker';
@@ -88,12 +88,7 @@ async function main(): Promise<void> {
     logLevel: 'warn',
   });
   const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
-  const hook = await fetch(`${emulatorUrl}/webhooks`, {
-    method: 'POST',
-    headers: { Authorization: KEY, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ url: `${apiUrl}/webhooks/complycube`, events: ['check.completed', 'check.failed'] }),
-  });
-  secret = ((await hook.json()) as { secret: string }).secret;
+  secret = (await registerWebhook(emulatorUrl, KEY, `${apiUrl}/webhooks/complycube`)).secret;
   const worker = await createOnboardingWorker({
     connection: env.nativeConnection,
     namespace: 'default',

@@ -16,10 +16,10 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { describeZodError } from '../complycube/schemas';
 import { ConfigError, loadConfig } from '../config/config';
 import { temporalConnectionOptions } from '../worker/create-worker';
+import { onboardingStartOptions } from './start-options';
 import {
   WORKFLOW_TYPE,
   getStateQuery,
@@ -94,14 +94,10 @@ async function main(argv: string[]): Promise<void> {
         if (!parsed.success) throw new UsageError(describeZodError(parsed.error));
         const { policy: _policy, ...request } = parsed.data;
         try {
-          const handle = await client.workflow.start(WORKFLOW_TYPE, {
-            workflowId: onboardingWorkflowId(request.clientId),
-            taskQueue: config.temporal.taskQueue,
-            args: [Object.keys(policy).length ? { ...request, policy } : request],
-            memo: { request },
-            typedSearchAttributes: [{ key: onboardingStatusSearchAttribute, value: 'checks_running' }],
-            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-          });
+          const handle = await client.workflow.start(
+            WORKFLOW_TYPE,
+            onboardingStartOptions(request, config.temporal.taskQueue, policy),
+          );
           print({ onboardingId: request.clientId, workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
         } catch (error) {
           if (error instanceof WorkflowExecutionAlreadyStartedError) {

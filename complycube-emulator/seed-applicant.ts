@@ -54,3 +54,19 @@ export async function seedApplicant(
   const liveVideo = await call('/_emulator/live-videos', { clientId: client.id }, false);
   return { clientId: client.id, addressId: address.id, documentId: document.id, liveVideoId: liveVideo.id };
 }
+
+/** Registers a webhook for check completion and failure; returns its ID and its secret (shown only now). */
+export async function registerWebhook(
+  baseUrl: string,
+  apiKey: string,
+  url: string,
+  description?: string,
+): Promise<{ id: string; secret: string }> {
+  const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/webhooks`, {
+    method: 'POST',
+    headers: { Authorization: apiKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ url, events: ['check.completed', 'check.failed'], ...(description ? { description } : {}) }),
+  });
+  if (!response.ok) throw new Error(`registering the webhook failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string; secret: string };
+}

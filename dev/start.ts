@@ -16,6 +16,7 @@ import { createOnboardingActivities } from '../activities/onboarding-activities'
 import { createApi } from '../api/app';
 import { ComplyCubeClient } from '../complycube/client';
 import { createEmulator, type Emulator } from '../complycube-emulator/emulator';
+import { registerWebhook } from '../complycube-emulator/seed-applicant';
 import { ConfigError, loadConfig } from '../config/config';
 import { openDecisionStore, type DecisionStore } from '../store/decision-store';
 import { createOnboardingWorker } from '../worker/create-worker';
@@ -114,16 +115,8 @@ async function main(): Promise<void> {
     stops.push(() => api.close());
 
     if (emulator) {
-      const response = await fetch(`${complyCubeUrl}/webhooks`, {
-        method: 'POST',
-        headers: { Authorization: EMULATOR_KEY, 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          url: `${apiUrl}/webhooks/complycube`,
-          events: ['check.completed', 'check.failed'],
-          description: 'npm start',
-        }),
-      });
-      webhookSecret = ((await response.json()) as { secret: string }).secret;
+      webhookSecret = (await registerWebhook(complyCubeUrl, EMULATOR_KEY, `${apiUrl}/webhooks/complycube`, 'npm start'))
+        .secret;
     }
 
     console.log(`

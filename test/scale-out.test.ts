@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
+import { registerWebhook, type SeededApplicant } from '../complycube-emulator/seed-applicant';
 import {
   freePort,
   startApiProcess,
@@ -42,11 +42,10 @@ describe('two workers and two API instances against one Temporal and one Postgre
     const ports = [await freePort(), await freePort()];
     const secrets: string[] = [];
     for (const port of ports) {
-      const response = await emulator('POST', '/webhooks', {
-        url: `http://127.0.0.1:${port}/webhooks/complycube`,
-        events: ['check.completed', 'check.failed'],
-      });
-      secrets.push(((await response.json()) as { secret: string }).secret);
+      secrets.push(
+        (await registerWebhook(system.emulatorUrl, EMULATOR_KEY, `http://127.0.0.1:${port}/webhooks/complycube`))
+          .secret,
+      );
     }
     const shared = {
       DATABASE_URL: TEST_DATABASE_URL,

@@ -6,31 +6,31 @@ import { EMULATOR_KEY, type TestSystem } from './system';
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** A worker in its own process (`worker/main.ts`), configured from the environment as in production. */
-export interface WorkerProcess {
+/** A part of the system in its own process, configured from the environment as in production. */
+export interface ServiceProcess {
   child: ChildProcess;
   output: () => string;
-  /** SIGKILL: no graceful shutdown, in-flight activities are simply lost. */
+  /** SIGKILL: no graceful shutdown; whatever was in flight is simply lost. */
   kill(): Promise<void>;
   /** SIGTERM: graceful shutdown. */
   stop(): Promise<void>;
 }
+export type WorkerProcess = ServiceProcess;
+export type ApiProcess = ServiceProcess & { url: string };
 
-export async function startWorkerProcess(
+/** Runs `entry` (relative to the project) with tsx, connected to the test system's Temporal. */
+function spawnService(
   system: TestSystem,
+  entry: string,
   env: Record<string, string>,
-  readyTimeoutMs = 90_000,
-): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'worker', 'main.ts')], {
+): ServiceProcess & { exited: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
     cwd: root,
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: system.env.address,
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: system.taskQueue,
-      COMPLYCUBE_API_KEY: EMULATOR_KEY,
-      COMPLYCUBE_BASE_URL: system.emulatorUrl,
-      COMPLYCUBE_TIMEOUT_MS: '2000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,24 +39,9 @@ export async function startWorkerProcess(
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker not ready in time:\n${output}`)), readyTimeoutMs);
-    const onData = () => {
-      if (output.includes('Worker polling')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited with ${code}:\n${output}`));
-    });
-  });
-
   return {
     child,
+    exited,
     output: () => output,
     async kill() {
       child.kill('SIGKILL');
@@ -69,59 +54,59 @@ export async function startWorkerProcess(
   };
 }
 
-/** An API in its own process (`api/main.ts`), configured from the environment as in production. */
-export interface ApiProcess {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  stop(): Promise<void>;
+/** Polls `ready` until it holds; fails with the process's output if it exits or times out first. */
+async function waitUntilReady(service: ServiceProcess, what: string, ready: () => Promise<boolean>, timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (service.child.exitCode !== null)
+      throw new Error(`${what} exited with ${service.child.exitCode}:\n${service.output()}`);
+    if (await ready()) return;
+    if (Date.now() > until) throw new Error(`${what} not ready in time:\n${service.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
+/** A worker process (`worker/main.ts`) on the test system's task queue and emulator. */
+export async function startWorkerProcess(
+  system: TestSystem,
+  env: Record<string, string>,
+  readyTimeoutMs = 90_000,
+): Promise<WorkerProcess> {
+  const worker = spawnService(system, 'worker/main.ts', {
+    COMPLYCUBE_API_KEY: EMULATOR_KEY,
+    COMPLYCUBE_BASE_URL: system.emulatorUrl,
+    COMPLYCUBE_TIMEOUT_MS: '2000',
+    ...env,
+  });
+  await waitUntilReady(worker, 'worker', async () => worker.output().includes('Worker polling'), readyTimeoutMs);
+  return worker;
+}
+
+/** An API process (`api/main.ts`) on `port`, ready once its /readyz says so. */
 export async function startApiProcess(
   system: TestSystem,
   port: number,
   env: Record<string, string>,
   readyTimeoutMs = 30_000,
 ): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'api', 'main.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: system.env.address,
-      TEMPORAL_NAMESPACE: 'default',
-      TEMPORAL_TASK_QUEUE: system.taskQueue,
-      API_HOST: '127.0.0.1',
-      API_PORT: String(port),
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const api = spawnService(system, 'api/main.ts', {
+    API_HOST: '127.0.0.1',
+    API_PORT: String(port),
+    LOG_LEVEL: 'warn',
+    ...env,
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + readyTimeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > until) throw new Error(`API not ready in time:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    child,
-    url,
-    output: () => output,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  await waitUntilReady(
+    api,
+    'API',
+    () =>
+      fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    readyTimeoutMs,
+  );
+  return { ...api, url };
 }
 
 /** A port nothing listens on right now. */

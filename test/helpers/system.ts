@@ -12,7 +12,7 @@ import { createOnboardingActivities } from '../../activities/onboarding-activiti
 import { createApi } from '../../api/app';
 import { ComplyCubeClient } from '../../complycube/client';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../complycube-emulator/emulator';
-import { seedApplicant, type SeededApplicant } from '../../complycube-emulator/seed-applicant';
+import { registerWebhook, seedApplicant, type SeededApplicant } from '../../complycube-emulator/seed-applicant';
 import { temporalCliExecutable } from '../../dev/temporal-cli';
 import { openDecisionStore, type DecisionStore } from '../../store/decision-store';
 import { createOnboardingWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
@@ -129,12 +129,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     temporalDeadlineMs: 3_000,
   });
   const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
-  const hook = await fetch(`${emulatorUrl}/webhooks`, {
-    method: 'POST',
-    headers: { Authorization: EMULATOR_KEY, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ url: `${apiUrl}/webhooks/complycube`, events: ['check.completed', 'check.failed'] }),
-  });
-  const registered = (await hook.json()) as { id: string; secret: string };
+  const registered = await registerWebhook(emulatorUrl, EMULATOR_KEY, `${apiUrl}/webhooks/complycube`);
   webhookSecret = registered.secret;
 
   let worker: Worker | undefined;

@@ -183,13 +183,22 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
 
   const link = (onboardingId: string) => `/v1/onboardings/${onboardingId}`;
 
+  /**
+   * The run's own state, from its `getState` query; undefined when the decision store should
+   * answer instead: Temporal has forgotten the run, or the run has ended and no worker is up to
+   * answer the query (a query on a closed run replays it on a worker).
+   */
   const stateOf = async (onboardingId: string): Promise<OnboardingState | undefined> => {
+    const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
     try {
-      return await withDeadline(() =>
-        temporal.workflow.getHandle(onboardingWorkflowId(onboardingId)).query(getStateQuery),
-      );
+      return await withDeadline(() => handle.query(getStateQuery));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return undefined;
+      const closed = await withDeadline(() => handle.describe()).then(
+        (description) => description.status.name !== 'RUNNING',
+        () => false,
+      );
+      if (closed) return undefined;
       throw error;
     }
   };
@@ -258,7 +267,6 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     const { onboardingId } = validate(onboardingIdParams, request.params);
     const state = await stateOf(onboardingId);
     if (state) return present(state);
-    // Temporal has forgotten the run; the decision store has not.
     const [latest] = await store.decisionsFor(onboardingId);
     if (!latest) throw new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
     return {

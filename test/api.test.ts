@@ -200,6 +200,47 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
       assert.equal((await call('GET', `/v1/onboardings/${applicant.clientId}`, { token: REVIEWER_TOKEN })).status, 200);
     });
 
+    it('answers from the decision store once Temporal has forgotten the run', async () => {
+      // A run decided long ago, past Temporal's retention: only the decision store remembers it.
+      const onboardingId = hexId();
+      const runId = 'run-decided-before-retention';
+      await system.store.recordDecision({
+        onboardingId,
+        workflowId: `onboarding-${onboardingId}`,
+        runId,
+        decision: 'rejected',
+        decidedByKind: 'reviewer',
+        decidedBy: 'reviewer-alice',
+        reason: 'police record',
+        reviewReasons: ['identity_fraud_check.attention'],
+        checks: [],
+        startedAt: '2025-01-01T00:00:00.000Z',
+        decidedAt: '2025-01-02T00:00:00.000Z',
+      });
+      assert.equal(
+        await system.client.workflow
+          .getHandle(`onboarding-${onboardingId}`)
+          .describe()
+          .then(
+            () => 'known',
+            () => 'unknown',
+          ),
+        'unknown',
+      );
+
+      const reply = await get(onboardingId);
+      assert.equal(reply.status, 200);
+      assert.deepEqual([reply.body.status, reply.body.runId], ['rejected', runId]);
+      const decision = reply.body.decision as { decidedBy: string; reason: string };
+      assert.deepEqual([decision.decidedBy, decision.reason], ['reviewer-alice', 'police record']);
+      assert.equal((await call('GET', `/v1/decisions/${onboardingId}`, { token: SERVICE_TOKEN })).status, 200);
+      const late = await call('POST', `/v1/onboardings/${onboardingId}/review`, {
+        token: REVIEWER_TOKEN,
+        body: { decision: 'approve', reason: 'late' },
+      });
+      assert.deepEqual([late.status, late.body.error], [409, 'already_decided']);
+    });
+
     it('lists onboardings by status from Temporal’s visibility, a page at a time', async () => {
       const waiting = [await system.seed({ lastName: 'attention' }), await system.seed({ lastName: 'attention' })];
       for (const applicant of waiting) await start(applicant);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { resultOf, startTestSystem, TEST_DATABASE_URL, type TestSystem } from './helpers/system';
+import { resultOf, SERVICE_TOKEN, startTestSystem, TEST_DATABASE_URL, type TestSystem } from './helpers/system';
 import { startWorkerProcess, type WorkerProcess } from './helpers/processes';
 
 /**
@@ -81,5 +81,19 @@ describe('a worker killed mid-run', () => {
       enhanced_identity_check: 1,
     });
     assert.equal((await system.store.decisionsFor(applicant.clientId)).length, 1);
+  });
+
+  it('with every worker down, a finished onboarding is still answered, from the decision store', async () => {
+    const applicant = await system.seed();
+    const handle = await system.start(applicant);
+    assert.equal((await resultOf(handle)).decision, 'approved');
+    for (const worker of workers) if (worker.child.exitCode === null) await worker.stop();
+
+    const response = await fetch(`${system.apiUrl}/v1/onboardings/${applicant.clientId}`, {
+      headers: { Authorization: `Bearer ${SERVICE_TOKEN}` },
+    });
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { status: string; runId: string };
+    assert.deepEqual([body.status, body.runId], ['approved', (await handle.describe()).runId]);
   });
 });

@@ -595,7 +595,7 @@ describe('the emulator, driven by the official SDK and by our client', () => {
         ['check.completed.clear', 'check.completed'],
       );
 
-      await control('/webhook-faults', { mode: 'delay', count: 2, delayMs: 500 });
+      await control('/webhook-faults', { mode: 'delay', count: 2, delayMs: 2000 });
       const delayed = await client.createIdentityFraudCheck(applicant);
       await waitForStatus(delayed.id, 'complete');
       await new Promise((resolve) => setTimeout(resolve, 200));

@@ -152,9 +152,10 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
     scheduleToCloseTimeout: Math.max(scheduleToCloseMs, ms(policy.callTimeout)),
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
   });
-  // Reading a finished check and writing the decision are short calls on the path to every decision:
-  // as local activities they run inside the workflow task, saving a server round trip each.
-  // Creating a check stays a regular activity: it may wait on ComplyCube's rate limits for long.
+  // Writing the decision is a short, idempotent call on the path to every decision: as a local
+  // activity it runs inside the workflow task and saves a server round trip. A local activity runs
+  // again when its workflow task fails (a signal arriving as it completes does that), so only an
+  // idempotent call that costs nothing to repeat may be one: ComplyCube calls stay regular activities.
   const { recordDecision } = proxyLocalActivities<OnboardingActivities>({
     startToCloseTimeout: ms(policy.callTimeout),
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
@@ -211,7 +212,7 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
       const announced = await condition(() => noticed.has(checkId), Math.min(wait, remaining));
       noticed.delete(checkId);
       if (!announced) wait = Math.min(wait * 2, ms(policy.maxPollInterval));
-      const { fetchCheck } = proxyLocalActivities<OnboardingActivities>(activityOptions(deadline - Date.now()));
+      const { fetchCheck } = proxyActivities<OnboardingActivities>(activityOptions(deadline - Date.now()));
       try {
         applySnapshot(check, await fetchCheck(checkId));
       } catch (error) {

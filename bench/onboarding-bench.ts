@@ -10,17 +10,9 @@
  */
 import { parseArgs } from 'node:util';
 import type { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { createOnboardingActivities } from '../activities/onboarding-activities';
-import { createApi } from '../api/app';
-import { ComplyCubeClient } from '../complycube/client';
-import { createEmulator } from '../complycube-emulator/emulator';
-import { registerWebhook, seedApplicant, type SeededApplicant } from '../complycube-emulator/seed-applicant';
-import { temporalCliExecutable } from '../dev/temporal-cli';
-import { openDecisionStore } from '../store/decision-store';
-import { createOnboardingWorker } from '../worker/create-worker';
-import { onboardingStatusSearchAttribute, onboardingWorkflowId } from '../workflows/onboarding-contract';
+import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
+import { EMULATOR_KEY, SERVICE_TOKEN, startTestSystem } from '../test/helpers/system';
+import { onboardingWorkflowId } from '../workflows/onboarding-contract';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -34,8 +26,6 @@ const { values } = parseArgs({
 });
 const N = Number(values.onboardings);
 const CONCURRENCY = Number(values.concurrency);
-const KEY = 'test_bench_key';
-const SERVICE_TOKEN = 'bench-service-token-0123456789';
 
 /**
  * Billable actions as Temporal Cloud counts them, read off a history: the start, each activity
@@ -61,51 +51,26 @@ const quantile = (sorted: number[], q: number) =>
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: temporalCliExecutable(), searchAttributes: [onboardingStatusSearchAttribute] },
-  });
-  const emulator = createEmulator({
-    apiKeys: [KEY],
-    rateLimitPerSecond: 0,
-    checkLatencyMs: {
-      identity_fraud_check: Number(values['fraud-latency-ms']),
-      enhanced_identity_check: Number(values['enhanced-latency-ms']),
+  // The same in-process system the integration tests use: dev server, emulator, store, API with
+  // the emulator's webhook registered, and one worker.
+  const system = await startTestSystem({
+    emulator: {
+      checkLatencyMs: {
+        identity_fraud_check: Number(values['fraud-latency-ms']),
+        enhanced_identity_check: Number(values['enhanced-latency-ms']),
+      },
     },
   });
-  const emulatorUrl = await emulator.listen();
+  const { env, emulatorUrl, apiUrl } = system;
   const emulatorRoot = emulatorUrl.replace(/\/v1$/, '');
-  const store = await openDecisionStore();
-  let secret = '';
-  const taskQueue = 'onboarding-bench';
-  const api = await createApi({
-    temporal: env.client,
-    store,
-    taskQueue,
-    webhookSecret: () => secret,
-    serviceTokens: [{ name: 'bench', token: SERVICE_TOKEN }],
-    reviewerTokens: [],
-    logLevel: 'warn',
-  });
-  const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
-  secret = (await registerWebhook(emulatorUrl, KEY, `${apiUrl}/webhooks/complycube`)).secret;
-  const worker = await createOnboardingWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: createOnboardingActivities({
-      complyCube: new ComplyCubeClient({ baseUrl: emulatorUrl, apiKey: KEY }),
-      store,
-    }),
-  });
-  const workerRun = worker.run();
+  const seed = () => system.seed();
 
   try {
     console.log(`Seeding ${N} applicants…`);
     const applicants: SeededApplicant[] = [];
-    for (let i = 0; i < N; i += 1) applicants.push(await seedApplicant(emulatorUrl, KEY));
+    for (let i = 0; i < N; i += 1) applicants.push(await seed());
     // One warm-up onboarding, so that bundling and first connections are not measured.
-    const warmUp = await seedApplicant(emulatorUrl, KEY);
+    const warmUp = await seed();
     await runOne(warmUp);
 
     console.log(`Running ${N} onboardings, ${CONCURRENCY} at a time…`);
@@ -160,19 +125,14 @@ Billable actions / onboarding: ${mean(actions).toFixed(1)} (min ${Math.min(...ac
 ComplyCube calls / onboarding: ${(complyCubeCalls / N).toFixed(2)}
 `);
   } finally {
-    worker.shutdown();
-    await workerRun;
-    await api.close();
-    await emulator.close();
-    await store.close();
-    await env.teardown();
+    await system.close();
   }
 
   async function slowerCheckMs(checkIds: string[]): Promise<number> {
     let slowest = 0;
     for (const checkId of checkIds) {
       const check = (await (
-        await fetch(`${emulatorUrl}/checks/${checkId}`, { headers: { Authorization: KEY } })
+        await fetch(`${emulatorUrl}/checks/${checkId}`, { headers: { Authorization: EMULATOR_KEY } })
       ).json()) as { createdAt: string; updatedAt: string };
       slowest = Math.max(slowest, Date.parse(check.updatedAt) - Date.parse(check.createdAt));
     }

@@ -56,7 +56,6 @@ const envSchema = z
 
     API_HOST: z.string().default('127.0.0.1'),
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    API_PUBLIC_URL: optionalString,
     API_SERVICE_TOKENS: tokenList,
     API_REVIEWER_TOKENS: tokenList,
     API_BODY_LIMIT_BYTES: positiveInt(64 * 1024),
@@ -132,7 +131,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     api: {
       host: e.API_HOST,
       port: e.API_PORT,
-      publicUrl: e.API_PUBLIC_URL,
       serviceTokens: e.API_SERVICE_TOKENS,
       reviewerTokens: e.API_REVIEWER_TOKENS,
       bodyLimitBytes: e.API_BODY_LIMIT_BYTES,

@@ -9,7 +9,7 @@ export interface OnboardingWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: OnboardingActivities;
-  /** A prebuilt workflow bundle (tests build one and share it); else the workflows are bundled now. */
+  /** A prebuilt workflow bundle (tests build one and share it); else the build step's, else bundled now. */
   workflowBundle?: WorkflowBundleOption;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
@@ -22,19 +22,20 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
 
 /** The prebuilt bundle when the build step made one (production images), else bundle at start. */
-export function defaultWorkflowBundle(): WorkflowBundleOption | undefined {
+function defaultWorkflowBundle(): WorkflowBundleOption | undefined {
   return existsSync(WORKFLOW_BUNDLE_PATH) && __filename.endsWith('.js')
     ? { codePath: WORKFLOW_BUNDLE_PATH }
     : undefined;
 }
 
 export function createOnboardingWorker(options: OnboardingWorkerOptions): Promise<Worker> {
+  const workflowBundle = options.workflowBundle ?? defaultWorkflowBundle();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...(options.maxConcurrentActivityTaskExecutions
       ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions }
       : {}),

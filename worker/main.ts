@@ -3,7 +3,7 @@ import { createOnboardingActivities } from '../activities/onboarding-activities'
 import { ComplyCubeClient } from '../complycube/client';
 import { ConfigError, loadConfig } from '../config/config';
 import { openDecisionStore } from '../store/decision-store';
-import { createOnboardingWorker, defaultWorkflowBundle, temporalConnectionOptions } from './create-worker';
+import { createOnboardingWorker, temporalConnectionOptions } from './create-worker';
 
 /** The worker process: runs onboarding workflows and their activities until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
@@ -22,7 +22,6 @@ async function main(): Promise<void> {
         store,
       }),
       ...config.worker,
-      ...(defaultWorkflowBundle() ? { workflowBundle: defaultWorkflowBundle() } : {}),
     });
     console.log(`Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
     // The SDK shuts the worker down gracefully on SIGINT and SIGTERM; run() resolves then.

@@ -182,6 +182,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => openApiDocument());
 
   const link = (onboardingId: string) => `/v1/onboardings/${onboardingId}`;
+  const links = (onboardingId: string) => ({ self: link(onboardingId), decisions: `/v1/decisions/${onboardingId}` });
 
   /**
    * The run's own state, from its `getState` query; undefined when the decision store should
@@ -215,7 +216,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     ...(state.reviewExpiresAt ? { reviewExpiresAt: state.reviewExpiresAt } : {}),
     reviews: state.reviews,
     ...(state.decision ? { decision: state.decision } : {}),
-    links: { self: link(state.onboardingId), decisions: `/v1/decisions/${state.onboardingId}` },
+    links: links(state.onboardingId),
   });
 
   // Start an onboarding.
@@ -278,7 +279,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
       checks: latest.checks,
       reviewReasons: latest.reviewReasons,
       decision: latest,
-      links: { self: link(onboardingId), decisions: `/v1/decisions/${onboardingId}` },
+      links: links(onboardingId),
     };
   });
 

@@ -223,22 +223,30 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
     }
   }
 
+  /** The decision record: this run, the checks as they stand, and what was decided, by whom and why. */
+  const conclude = (
+    outcome: Pick<OnboardingDecision, 'decision' | 'decidedByKind' | 'decidedBy' | 'reason' | 'reviewReasons'>,
+  ): OnboardingDecision => ({
+    onboardingId: state.onboardingId,
+    workflowId: info.workflowId,
+    runId: info.runId,
+    ...outcome,
+    checks: CHECK_TYPES.map((type) => state.checks[type]),
+    startedAt,
+    decidedAt: new Date().toISOString(),
+  });
+
   const decide = async (): Promise<OnboardingDecision> => {
     await Promise.all(CHECK_TYPES.map((type) => runCheck(type)));
-    const checks = CHECK_TYPES.map((type) => state.checks[type]);
-    const verdict = decideFromChecks(checks);
-    const base = { onboardingId: state.onboardingId, workflowId: info.workflowId, runId: info.runId, startedAt };
+    const verdict = decideFromChecks(CHECK_TYPES.map((type) => state.checks[type]));
     if (verdict.kind === 'approve') {
-      return {
-        ...base,
+      return conclude({
         decision: 'approved',
         decidedByKind: 'automatic',
         decidedBy: 'automatic',
         reason: 'all_checks_clear',
         reviewReasons: [],
-        checks,
-        decidedAt: new Date().toISOString(),
-      };
+      });
     }
 
     state.reviewReasons = verdict.reasons;
@@ -258,27 +266,21 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
     }
     const review = pendingReview;
     if (!decided || !review) {
-      return {
-        ...base,
+      return conclude({
         decision: 'rejected',
         decidedByKind: 'system',
         decidedBy: 'system',
         reason: 'review_expired',
         reviewReasons: verdict.reasons,
-        checks,
-        decidedAt: new Date().toISOString(),
-      };
+      });
     }
-    return {
-      ...base,
+    return conclude({
       decision: review.decision === 'approve' ? 'approved' : 'rejected',
       decidedByKind: 'reviewer',
       decidedBy: review.reviewer,
       reason: review.reason,
       reviewReasons: verdict.reasons,
-      checks,
-      decidedAt: new Date().toISOString(),
-    };
+    });
   };
 
   const finish = async (decision: OnboardingDecision): Promise<OnboardingDecision> => {
@@ -297,19 +299,15 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
     if (!isCancellation(error)) throw error;
     // Cancelled: the applicant withdrew or an operator stopped the case. Record it, then end as cancelled.
     await CancellationScope.nonCancellable(() =>
-      finish({
-        onboardingId: state.onboardingId,
-        workflowId: info.workflowId,
-        runId: info.runId,
-        decision: 'withdrawn',
-        decidedByKind: 'system',
-        decidedBy: 'system',
-        reason: 'withdrawn',
-        reviewReasons: state.reviewReasons,
-        checks: CHECK_TYPES.map((type) => state.checks[type]),
-        startedAt,
-        decidedAt: new Date().toISOString(),
-      }),
+      finish(
+        conclude({
+          decision: 'withdrawn',
+          decidedByKind: 'system',
+          decidedBy: 'system',
+          reason: 'withdrawn',
+          reviewReasons: state.reviewReasons,
+        }),
+      ),
     );
     throw error;
   }

@@ -7,7 +7,6 @@ import { createApi } from '../api/app';
 import { signWebhookBody } from '../complycube/webhook-signature';
 import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
 import {
-  EMULATOR_KEY,
   OTHER_REVIEWER_TOKEN,
   REVIEWER_TOKEN,
   SERVICE_TOKEN,
@@ -436,16 +435,10 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
         temporalDeadlineMs: 1_000,
       });
       const proxiedUrl = await api.listen({ port: 0, host: '127.0.0.1' });
-      const emulatorCall = (method: string, path: string, body?: unknown) =>
-        fetch(`${system.emulatorUrl}${path}`, {
-          method,
-          headers: { Authorization: EMULATOR_KEY, 'Content-Type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
       // ComplyCube now delivers to the API whose Temporal we can take away.
-      await emulatorCall('POST', `/webhooks/${system.webhookId}`, { enabled: false });
+      await system.complyCube('POST', `/webhooks/${system.webhookId}`, { enabled: false });
       const created = (await (
-        await emulatorCall('POST', '/webhooks', {
+        await system.complyCube('POST', '/webhooks', {
           url: `${proxiedUrl}/webhooks/complycube`,
           events: ['check.completed'],
         })
@@ -483,8 +476,8 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
         await proxy.down().catch(() => undefined);
         await api.close();
         await connection.close().catch(() => undefined);
-        await emulatorCall('DELETE', `/webhooks/${created.id}`);
-        await emulatorCall('POST', `/webhooks/${system.webhookId}`, { enabled: true });
+        await system.complyCube('DELETE', `/webhooks/${created.id}`);
+        await system.complyCube('POST', `/webhooks/${system.webhookId}`, { enabled: true });
       }
     });
   });

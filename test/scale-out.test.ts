@@ -32,13 +32,7 @@ describe('two workers and two API instances against one Temporal and one Postgre
 
   before(async () => {
     system = await startTestSystem({ databaseUrl: TEST_DATABASE_URL, worker: false });
-    const emulator = (method: string, path: string, body?: unknown) =>
-      fetch(`${system.emulatorUrl}${path}`, {
-        method,
-        headers: { Authorization: EMULATOR_KEY, 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    await emulator('POST', `/webhooks/${system.webhookId}`, { enabled: false });
+    await system.complyCube('POST', `/webhooks/${system.webhookId}`, { enabled: false });
     const ports = [await freePort(), await freePort()];
     const secrets: string[] = [];
     for (const port of ports) {

@@ -77,6 +77,8 @@ export interface TestSystem {
   webhookId: string;
   worker?: Worker;
   seed(options?: { lastName?: string }): Promise<SeededApplicant>;
+  /** A call to the emulator's ComplyCube API (`/v1` + `path`), with the emulator's API key. */
+  complyCube(method: string, path: string, body?: unknown): Promise<Response>;
   /** POST to an emulator control route. */
   control(route: string, body?: unknown): Promise<unknown>;
   /** Starts an onboarding directly through Temporal. */
@@ -163,6 +165,12 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     webhookId: registered.id,
     worker,
     seed: (seedOptions) => seedApplicant(emulatorUrl, EMULATOR_KEY, seedOptions),
+    complyCube: (method, path, body) =>
+      fetch(`${emulatorUrl}${path}`, {
+        method,
+        headers: { Authorization: EMULATOR_KEY, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
     async control(route, body) {
       const response = await fetch(`${emulatorRoot}/_emulator${route}`, {
         method: 'POST',
@@ -181,9 +189,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       });
     },
     async checkCount(clientId) {
-      const response = await fetch(`${emulatorUrl}/checks?clientId=${clientId}`, {
-        headers: { Authorization: EMULATOR_KEY },
-      });
+      const response = await system.complyCube('GET', `/checks?clientId=${clientId}`);
       const { items } = (await response.json()) as { items: { type: string }[] };
       const counts: Record<string, number> = {};
       for (const item of items) counts[item.type] = (counts[item.type] ?? 0) + 1;

@@ -1,25 +1,51 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { workflowBundle } from './helpers/system';
+import { quietRuntime, workflowBuild } from './helpers/system';
+import { releases } from './replay/releases';
 import { SCENARIOS } from './replay/scenarios';
 
-const dir = path.join(__dirname, 'replay', 'histories');
+/**
+ * Every history recorded by every released build replays against the current workflow code,
+ * as those builds' runs will when they meet this code in production. A change that is not
+ * deterministic for any of them fails here.
+ */
+describe('replaying the histories of every released build against the current workflow code', () => {
+  const recorded = releases();
+  quietRuntime();
 
-describe('replaying recorded histories against the current workflow code', () => {
-  const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
-
-  it('has a recorded history for every scenario', () => {
-    assert.deepEqual(files.map((file) => file.replace(/\.json$/, '')).sort(), SCENARIOS.map((s) => s.name).sort());
+  it('has release folders, each with a manifest naming its build and at least one history', () => {
+    assert.ok(recorded.length >= 2, 'the first released sets are kept');
+    for (const release of recorded) {
+      assert.match(release.manifest.buildId, /^[0-9a-f]{12}$/, `${release.name}: build ID`);
+      assert.ok(release.name.endsWith(`-${release.manifest.buildId}`), `${release.name}: named after its build`);
+      assert.ok(release.scenarios.length > 0, `${release.name}: histories`);
+    }
+    assert.equal(new Set(recorded.map((r) => r.manifest.buildId)).size, recorded.length, 'one folder per build');
   });
 
-  for (const file of files) {
-    it(`replays ${file} deterministically`, async () => {
-      const history = historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file);
+  it('has a recorded history for every scenario, in at least one release', () => {
+    const covered = new Set(recorded.flatMap((release) => release.scenarios));
+    const missing = SCENARIOS.map((s) => s.name).filter((name) => !covered.has(name));
+    assert.deepEqual(missing, [], 'record new scenarios with `npm run fixtures:record`');
+  });
+
+  for (const release of recorded) {
+    describe(`build ${release.manifest.buildId} (${release.name})`, () => {
+      for (const scenario of release.scenarios) {
+        it(`replays ${scenario}`, async () => {
+          const file = path.join(release.dir, `${scenario}.json`);
+          const history = historyFromJSON(JSON.parse(readFileSync(file, 'utf8')));
+          await Worker.runReplayHistory(
+            { workflowBundle: { code: (await workflowBuild()).code } },
+            history,
+            `${release.name}/${scenario}`,
+          );
+        });
+      }
     });
   }
 });

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Client, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createOnboardingActivities } from '../../activities/onboarding-activities';
 import { createApi } from '../../api/app';
@@ -15,7 +15,8 @@ import { createEmulator, type Emulator, type EmulatorOptions } from '../../compl
 import { registerWebhook, seedApplicant, type SeededApplicant } from '../../complycube-emulator/seed-applicant';
 import { temporalCliExecutable } from '../../dev/temporal-cli';
 import { openDecisionStore, type DecisionStore } from '../../store/decision-store';
-import { createOnboardingWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import { createOnboardingWorker } from '../../worker/create-worker';
+import { bundleWorkflows, type WorkflowBuild } from '../../worker/workflow-build';
 import {
   WORKFLOW_TYPE,
   onboardingStatusSearchAttribute,
@@ -41,15 +42,16 @@ export const FAST_POLICY = {
   callTimeout: '5s',
 } as const;
 
-let bundle: Promise<WorkflowBundle> | undefined;
-/** The workflow code, bundled once per test process. */
-export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
-  return bundle;
+let build: Promise<WorkflowBuild> | undefined;
+/** The workflow code and its build ID, bundled once per test process. */
+export function workflowBuild(): Promise<WorkflowBuild> {
+  build ??= bundleWorkflows();
+  return build;
 }
 
 let runtimeInstalled = false;
-function quietRuntime(): void {
+/** Worker logs at WARN and above only, once per test process. */
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -141,7 +143,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
-      workflowBundle: await workflowBundle(),
+      workflowBundle: { code: (await workflowBuild()).code },
       activities: createOnboardingActivities({
         complyCube: new ComplyCubeClient({ baseUrl: emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 2_000 }),
         store,

@@ -1,0 +1,44 @@
+/**
+ * The workflow code a worker runs, and the build ID that names it.
+ *
+ * The build ID is a hash of the bundled workflow code: the same code always gets the same ID
+ * (every replica of an image, every restart of `npm start`), and any change to the workflow,
+ * its contract or a library bundled into it gets a new one. Activity-only changes keep the ID,
+ * so they deploy as a plain rolling restart with no promotion. `docs/versioning.md` explains.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+
+/** The path Temporal's bundler starts from: it registers every workflow exported there. */
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/** Where the build step writes the prebuilt bundle: beside the compiled `worker/` folder. */
+export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
+
+/** Bundled workflow code and its build ID. */
+export interface WorkflowBuild {
+  code: string;
+  buildId: string;
+}
+
+/** The build ID of bundled workflow code: the first 12 hex digits of its SHA-256. */
+export function buildIdOf(code: string): string {
+  return createHash('sha256').update(code).digest('hex').slice(0, 12);
+}
+
+/** Bundles the workflow code under `workflowsPath` (the product's by default). */
+export async function bundleWorkflows(workflowsPath: string = WORKFLOWS_PATH): Promise<WorkflowBuild> {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  return { code, buildId: buildIdOf(code) };
+}
+
+/** The build step's prebuilt bundle when running compiled code (production images), else a fresh bundle. */
+export async function loadWorkflowBuild(): Promise<WorkflowBuild> {
+  if (__filename.endsWith('.js') && existsSync(WORKFLOW_BUNDLE_PATH)) {
+    const code = readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8');
+    return { code, buildId: buildIdOf(code) };
+  }
+  return bundleWorkflows();
+}

@@ -35,7 +35,7 @@ export default tseslint.config(
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O.
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'test/upgrade/workflows-*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -59,7 +59,7 @@ export default tseslint.config(
               message: 'Workflow code must not import Node built-ins.',
             },
             {
-              group: ['../activities', '../activities/*'],
+              group: ['../activities', '../activities/*', '../../activities', '../../activities/*'],
               allowTypeImports: true,
               message: 'Workflow code imports activities as types only.',
             },

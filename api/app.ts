@@ -24,6 +24,8 @@ import {
   onboardingWorkflowId,
   reviewDecisionSchema,
   submitReviewUpdate,
+  DEFAULT_POLICY,
+  type OnboardingPolicy,
   type OnboardingRequest,
   type OnboardingState,
 } from '../workflows/onboarding-contract';
@@ -34,6 +36,8 @@ export interface ApiOptions extends TokenConfig {
   temporal: Client;
   store: DecisionStore;
   taskQueue: string;
+  /** The timing policy new onboardings start with (configuration's `POLICY_*`); `DEFAULT_POLICY` if absent. */
+  policy?: OnboardingPolicy;
   /**
    * ComplyCube's webhook secret; without it the webhook route answers 503. A function is read per
    * request, for set-ups that register the webhook (and so learn the secret) after the API listens.
@@ -107,6 +111,7 @@ function isUnavailable(error: unknown): boolean {
 
 export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   const { temporal, store } = options;
+  const policy = options.policy ?? DEFAULT_POLICY;
   const deadlineMs = options.temporalDeadlineMs ?? 5_000;
   const authenticate = createAuthenticator(options);
   const withDeadline = <T>(fn: () => Promise<T>) => temporal.connection.withDeadline(Date.now() + deadlineMs, fn);
@@ -214,7 +219,9 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     reviewReasons: state.reviewReasons,
     ...(state.reviewEscalatesAt ? { reviewEscalatesAt: state.reviewEscalatesAt } : {}),
     ...(state.reviewExpiresAt ? { reviewExpiresAt: state.reviewExpiresAt } : {}),
+    policy: state.policy,
     reviews: state.reviews,
+    refusedReviews: state.refusedReviews,
     ...(state.decision ? { decision: state.decision } : {}),
     links: links(state.onboardingId),
   });
@@ -231,7 +238,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       try {
         const handle = await withDeadline(() =>
-          temporal.workflow.start(WORKFLOW_TYPE, onboardingStartOptions(body, options.taskQueue)),
+          temporal.workflow.start(WORKFLOW_TYPE, onboardingStartOptions(body, options.taskQueue, policy)),
         );
         request.log.info({ workflowId, runId: handle.firstExecutionRunId }, 'Onboarding started');
         return answer(201, handle.firstExecutionRunId, 'checks_running');

@@ -1,7 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import { ConfigError, loadConfig } from '../config/config';
+import { ConfigError, loadConfig, temporalConnectionOptions } from '../config/config';
 import { openDecisionStore } from '../store/decision-store';
-import { temporalConnectionOptions } from '../worker/create-worker';
 import { createApi } from './app';
 
 /** The API process: onboarding routes and ComplyCube's webhook, until SIGINT or SIGTERM. */
@@ -18,6 +17,7 @@ async function main(): Promise<void> {
     temporal,
     store,
     taskQueue: config.temporal.taskQueue,
+    policy: config.policy,
     webhookSecret: config.complyCube.webhookSecret,
     serviceTokens: config.api.serviceTokens,
     reviewerTokens: config.api.reviewerTokens,

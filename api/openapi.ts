@@ -40,7 +40,7 @@ export function openApiDocument() {
     openapi: '3.1.0',
     info: {
       title: 'KYC onboarding API',
-      version: '0.1.0',
+      version: '0.2.0',
       description:
         'Start and follow KYC onboardings (two ComplyCube checks, human review when needed), submit reviews, ' +
         'read recorded decisions. Service tokens start and read; reviewer tokens read and review.',

@@ -17,24 +17,26 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { describeZodError } from '../complycube/schemas';
-import { ConfigError, loadConfig } from '../config/config';
-import { temporalConnectionOptions } from '../worker/create-worker';
+import { ConfigError, loadConfig, temporalConnectionOptions } from '../config/config';
 import { onboardingStartOptions } from './start-options';
 import {
   WORKFLOW_TYPE,
   getStateQuery,
   onboardingIdFromWorkflowId,
-  onboardingInputSchema,
+  onboardingRequestSchema,
   onboardingStatusSchema,
   onboardingStatusSearchAttribute,
   onboardingWorkflowId,
+  policyOverridesSchema,
+  resolvePolicy,
   reviewDecisionSchema,
   submitReviewUpdate,
 } from '../workflows/onboarding-contract';
 
 const USAGE = `usage: npm run onboarding -- <command>
   start    --client-id ID --address-id ID --document-id ID --live-video-id ID
-           [--check-timeout D] [--review-sla D] [--review-expiry D]      (D: 30s, 15m, 24h, 7d)
+           [--check-timeout D] [--review-sla D] [--review-expiry D]      (D: 30s, 15m, 24h, 7d;
+           defaults from POLICY_* in the environment, else 24h, 24h, 30d)
   show     ONBOARDING_ID
   list     [--status checks_running|awaiting_review|escalated|approved|rejected|withdrawn]
   review   ONBOARDING_ID --decision approve|reject --reason TEXT --reviewer NAME
@@ -84,19 +86,22 @@ async function main(argv: string[]): Promise<void> {
             ] as const
           ).filter(([, value]) => value !== undefined),
         );
-        const parsed = onboardingInputSchema.safeParse({
+        const parsed = onboardingRequestSchema.safeParse({
           clientId: values['client-id'],
           addressId: values['address-id'],
           documentId: values['document-id'],
           liveVideoId: values['live-video-id'],
-          ...(Object.keys(policy).length ? { policy } : {}),
         });
         if (!parsed.success) throw new UsageError(describeZodError(parsed.error));
-        const { policy: _policy, ...request } = parsed.data;
+        const overrides = policyOverridesSchema.safeParse(policy);
+        if (!overrides.success) throw new UsageError(describeZodError(overrides.error));
+        const resolved = resolvePolicy(config.policy, overrides.data);
+        if (!resolved.success) throw new UsageError(describeZodError(resolved.error));
+        const request = parsed.data;
         try {
           const handle = await client.workflow.start(
             WORKFLOW_TYPE,
-            onboardingStartOptions(request, config.temporal.taskQueue, policy),
+            onboardingStartOptions(request, config.temporal.taskQueue, resolved.data),
           );
           print({ onboardingId: request.clientId, workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
         } catch (error) {

@@ -3,9 +3,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_COMPLYCUBE_BASE_URL } from '../complycube/client';
 import { describeZodError } from '../complycube/schemas';
-import { TASK_QUEUE } from '../workflows/onboarding-contract';
+import { DEFAULT_POLICY, durationSchema, resolvePolicy, TASK_QUEUE } from '../workflows/onboarding-contract';
 
 const projectRoot = path.resolve(__dirname, '..');
+
+/** The Worker Deployment the workers are versions of (docs/versioning.md). */
+export const DEFAULT_DEPLOYMENT_NAME = 'kyc-onboarding';
+/** When a worker makes its own version current: see `worker/deployment.ts`. */
+export const AUTO_PROMOTE_POLICIES = ['if-none', 'always', 'never'] as const;
+export type AutoPromotePolicy = (typeof AUTO_PROMOTE_POLICIES)[number];
 
 const optionalString = z
   .string()
@@ -45,6 +51,25 @@ const envSchema = z
 
     WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
+    TEMPORAL_WORKER_VERSIONING: z.enum(['true', 'false']).default('true'),
+    TEMPORAL_DEPLOYMENT_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, _ and - only (Temporal reserves . and :)')
+      .default(DEFAULT_DEPLOYMENT_NAME),
+    TEMPORAL_WORKER_BUILD_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, ., _ and - only')
+        .optional(),
+    ),
+    WORKER_AUTO_PROMOTE: z.enum(AUTO_PROMOTE_POLICIES).default('if-none'),
+
+    POLICY_CHECK_TIMEOUT: durationSchema.optional(),
+    POLICY_REVIEW_SLA: durationSchema.optional(),
+    POLICY_REVIEW_EXPIRY: durationSchema.optional(),
+    POLICY_POLL_INTERVAL: durationSchema.optional(),
+    POLICY_MAX_POLL_INTERVAL: durationSchema.optional(),
+    POLICY_CALL_TIMEOUT: durationSchema.optional(),
 
     DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
     DECISION_STORE_DIR: z.string().default(path.join(projectRoot, '.data', 'decisions')),
@@ -76,7 +101,33 @@ const envSchema = z
         message: 'use either an API key or a client certificate for Temporal, not both',
       });
     }
+    const policy = resolvePolicy(DEFAULT_POLICY, policyOverrides(env));
+    if (!policy.success) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['POLICY_REVIEW_EXPIRY'],
+        message: 'must be longer than POLICY_REVIEW_SLA',
+      });
+    }
   });
+
+function policyOverrides(env: {
+  POLICY_CHECK_TIMEOUT?: string;
+  POLICY_REVIEW_SLA?: string;
+  POLICY_REVIEW_EXPIRY?: string;
+  POLICY_POLL_INTERVAL?: string;
+  POLICY_MAX_POLL_INTERVAL?: string;
+  POLICY_CALL_TIMEOUT?: string;
+}) {
+  return {
+    checkTimeout: env.POLICY_CHECK_TIMEOUT,
+    reviewSla: env.POLICY_REVIEW_SLA,
+    reviewExpiry: env.POLICY_REVIEW_EXPIRY,
+    pollInterval: env.POLICY_POLL_INTERVAL,
+    maxPollInterval: env.POLICY_MAX_POLL_INTERVAL,
+    callTimeout: env.POLICY_CALL_TIMEOUT,
+  };
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -101,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH
       ? { crt: read(e.TEMPORAL_TLS_CERT_PATH), key: read(e.TEMPORAL_TLS_KEY_PATH) }
       : undefined;
+  const policy = resolvePolicy(DEFAULT_POLICY, policyOverrides(e));
+  if (!policy.success) throw new ConfigError(`invalid configuration: ${describeZodError(policy.error)}`);
   const tlsWanted =
     e.TEMPORAL_TLS === 'true' || Boolean(clientCert) || (Boolean(e.TEMPORAL_API_KEY) && e.TEMPORAL_TLS !== 'false');
   return {
@@ -121,6 +174,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     },
+    deployment: {
+      /** `false`: poll unversioned. */
+      deploymentName: e.TEMPORAL_WORKER_VERSIONING === 'true' ? e.TEMPORAL_DEPLOYMENT_NAME : (false as const),
+      buildId: e.TEMPORAL_WORKER_BUILD_ID,
+      autoPromote: e.TEMPORAL_WORKER_VERSIONING === 'true' ? e.WORKER_AUTO_PROMOTE : 'never',
+    },
+    /** The policy new onboardings start with: this release's defaults and the POLICY_* overrides. */
+    policy: policy.data,
     store: e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : { dataDir: e.DECISION_STORE_DIR },
     complyCube: {
       apiKey: e.COMPLYCUBE_API_KEY,
@@ -140,3 +201,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/** Connection options for Temporal, local or Cloud (TLS client certificate or API key). */
+export function temporalConnectionOptions(config: Config['temporal']) {
+  return {
+    address: config.address,
+    ...(config.tls ? { tls: config.tls } : {}),
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+  };
+}

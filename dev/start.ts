@@ -20,6 +20,8 @@ import { registerWebhook } from '../complycube-emulator/seed-applicant';
 import { ConfigError, loadConfig } from '../config/config';
 import { openDecisionStore, type DecisionStore } from '../store/decision-store';
 import { createOnboardingWorker } from '../worker/create-worker';
+import { describePromotion, promoteWhenPolling, pruneOldVersions } from '../worker/deployment';
+import { loadWorkflowBuild } from '../worker/workflow-build';
 import { onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
 import { temporalCliExecutable } from './temporal-cli';
 
@@ -79,6 +81,9 @@ async function main(): Promise<void> {
       stops.push(() => emulator!.close());
     }
 
+    const build = await loadWorkflowBuild();
+    const { deploymentName } = config.deployment;
+    const buildId = config.deployment.buildId ?? build.buildId;
     const worker = await createOnboardingWorker({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
@@ -91,6 +96,9 @@ async function main(): Promise<void> {
         }),
         store,
       }),
+      build,
+      deploymentName,
+      buildId,
       ...config.worker,
     });
     const workerRun = worker.run();
@@ -98,6 +106,20 @@ async function main(): Promise<void> {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;
     });
+    // A developer never promotes by hand: this build becomes current as soon as it polls.
+    const versionLine = deploymentName
+      ? describePromotion(
+          { deploymentName, buildId },
+          await promoteWhenPolling({
+            client: env.client,
+            version: { deploymentName, buildId },
+            policy: 'always',
+            taskQueues: [config.temporal.taskQueue],
+          }),
+        )
+      : `Worker unversioned (TEMPORAL_WORKER_VERSIONING=false), build ${buildId}`;
+    // Every code change adds a version to the dev server's deployment; keep the newest few.
+    if (deploymentName) await pruneOldVersions(env.client, deploymentName, 10).catch(() => 0);
 
     const devTokens = config.api.serviceTokens.length === 0 && config.api.reviewerTokens.length === 0;
     let webhookSecret = config.complyCube.webhookSecret;
@@ -105,6 +127,7 @@ async function main(): Promise<void> {
       temporal: env.client,
       store,
       taskQueue: config.temporal.taskQueue,
+      policy: config.policy,
       webhookSecret: () => webhookSecret,
       serviceTokens: devTokens ? [{ name: 'dev-backend', token: DEV_SERVICE_TOKEN }] : config.api.serviceTokens,
       reviewerTokens: devTokens ? [{ name: 'dev-reviewer', token: DEV_REVIEWER_TOKEN }] : config.api.reviewerTokens,
@@ -124,6 +147,7 @@ KYC onboarding orchestrator is running. Ctrl-C stops everything.
 
   Temporal          ${env.address}  (namespace ${env.namespace ?? 'default'}, task queue ${config.temporal.taskQueue})
   Temporal UI       http://${host}:${uiPort}
+  Worker            ${versionLine}
   API               ${apiUrl}   (docs: ${apiUrl}/docs)
   ComplyCube        ${emulator ? `${complyCubeUrl}  (emulator; API key ${EMULATOR_KEY})` : complyCubeUrl}
   Decision store    ${'databaseUrl' in config.store ? 'PostgreSQL (DATABASE_URL)' : `embedded, ${path.relative(root, config.store.dataDir ?? '')}`}

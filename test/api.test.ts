@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createApi } from '../api/app';
 import { signWebhookBody } from '../complycube/webhook-signature';
 import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
+import { DEFAULT_POLICY } from '../workflows/onboarding-contract';
 import {
   OTHER_REVIEWER_TOKEN,
   REVIEWER_TOKEN,
@@ -108,6 +109,18 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
       assert.equal(reply.headers.get('location'), `/v1/onboardings/${applicant.clientId}`);
       assert.ok(reply.headers.get('x-request-id'));
       await waitForStatus(applicant.clientId, 'approved');
+    });
+
+    it('fixes the whole timing policy in the workflow input when it starts', async () => {
+      const applicant = await system.seed();
+      assert.equal((await start(applicant)).status, 201);
+      const handle = system.client.workflow.getHandle(`onboarding-${applicant.clientId}`);
+      const started = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+      const input = system.client.options.loadedDataConverter.payloadConverter.fromPayload(
+        started!.input!.payloads![0]!,
+      );
+      assert.deepEqual((input as { policy?: unknown }).policy, DEFAULT_POLICY);
+      assert.deepEqual((await waitForStatus(applicant.clientId, 'approved')).body.policy, DEFAULT_POLICY);
     });
 
     it('is idempotent while running, 409 for a different request, and starts a new run once ended', async () => {

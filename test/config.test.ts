@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../config/config';
+import { DEFAULT_POLICY } from '../workflows/onboarding-contract';
 
 describe('configuration from the environment', () => {
   it('has working defaults for local development', () => {
@@ -66,5 +67,30 @@ describe('configuration from the environment', () => {
       () => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/nonexistent/a.pem', TEMPORAL_TLS_KEY_PATH: '/nonexistent/b.pem' }),
       /cannot read \/nonexistent\/a.pem/,
     );
+  });
+
+  it('versions workers by default, as the kyc-onboarding deployment, promoting only a first version', () => {
+    const config = loadConfig({});
+    assert.deepEqual(config.deployment, {
+      deploymentName: 'kyc-onboarding',
+      buildId: undefined,
+      autoPromote: 'if-none',
+    });
+    const unversioned = loadConfig({ TEMPORAL_WORKER_VERSIONING: 'false', WORKER_AUTO_PROMOTE: 'always' });
+    assert.deepEqual(unversioned.deployment, { deploymentName: false, buildId: undefined, autoPromote: 'never' });
+    assert.throws(() => loadConfig({ TEMPORAL_DEPLOYMENT_NAME: 'kyc.onboarding' }), /TEMPORAL_DEPLOYMENT_NAME/);
+    assert.throws(() => loadConfig({ WORKER_AUTO_PROMOTE: 'sometimes' }), /WORKER_AUTO_PROMOTE/);
+    assert.throws(() => loadConfig({ TEMPORAL_WORKER_BUILD_ID: 'a b' }), /TEMPORAL_WORKER_BUILD_ID/);
+  });
+
+  it('resolves the policy new onboardings start with from POLICY_* and the defaults', () => {
+    assert.deepEqual(loadConfig({}).policy, DEFAULT_POLICY);
+    assert.deepEqual(loadConfig({ POLICY_REVIEW_SLA: '4h', POLICY_CHECK_TIMEOUT: '2h' }).policy, {
+      ...DEFAULT_POLICY,
+      reviewSla: '4h',
+      checkTimeout: '2h',
+    });
+    assert.throws(() => loadConfig({ POLICY_POLL_INTERVAL: 'soon' }), /POLICY_POLL_INTERVAL/);
+    assert.throws(() => loadConfig({ POLICY_REVIEW_SLA: '60d' }), /POLICY_REVIEW_EXPIRY: must be longer than/);
   });
 });

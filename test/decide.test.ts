@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decideFromChecks } from '../workflows/decide';
 import {
+  DEFAULT_POLICY,
   onboardingIdFromWorkflowId,
   onboardingInputSchema,
   onboardingWorkflowId,
   parseDuration,
+  resolvePolicy,
   type CheckState,
 } from '../workflows/onboarding-contract';
 
@@ -83,15 +85,10 @@ describe('the onboarding contract', () => {
     assert.throws(() => parseDuration('1 week'));
   });
 
-  it('fills policy defaults and refuses an expiry that is not after the SLA', () => {
-    const ids = {
-      clientId: 'a'.repeat(24),
-      addressId: 'b'.repeat(24),
-      documentId: 'c'.repeat(24),
-      liveVideoId: 'd'.repeat(24),
-    };
-    const parsed = onboardingInputSchema.parse({ ...ids, policy: { reviewSla: '2h' } });
-    assert.deepEqual(parsed.policy, {
+  it('resolves a complete policy from defaults and overrides, refusing an expiry not after the SLA', () => {
+    const resolved = resolvePolicy(DEFAULT_POLICY, { reviewSla: '2h', pollInterval: undefined });
+    assert.ok(resolved.success);
+    assert.deepEqual(resolved.data, {
       checkTimeout: '24h',
       reviewSla: '2h',
       reviewExpiry: '30d',
@@ -99,13 +96,25 @@ describe('the onboarding contract', () => {
       maxPollInterval: '30m',
       callTimeout: '30s',
     });
-    const bad = onboardingInputSchema.safeParse({ ...ids, policy: { reviewSla: '2d', reviewExpiry: '1d' } });
+    const bad = resolvePolicy(DEFAULT_POLICY, { reviewSla: '2d', reviewExpiry: '1d' });
     assert.equal(bad.success, false);
-    assert.deepEqual(
-      bad.error?.issues.map((i) => i.path.join('.')),
-      ['policy.reviewExpiry'],
-    );
+    assert.deepEqual(bad.success ? [] : bad.error.issues.map((i) => i.path.join('.')), ['reviewExpiry']);
+  });
+
+  it('takes inputs with a whole policy, a partial one (runs of 0.1.0) or none, and nothing else', () => {
+    const ids = {
+      clientId: 'a'.repeat(24),
+      addressId: 'b'.repeat(24),
+      documentId: 'c'.repeat(24),
+      liveVideoId: 'd'.repeat(24),
+    };
+    assert.deepEqual(onboardingInputSchema.parse({ ...ids, policy: DEFAULT_POLICY }).policy, DEFAULT_POLICY);
+    assert.deepEqual(onboardingInputSchema.parse({ ...ids, policy: { reviewSla: '2h' } }).policy, { reviewSla: '2h' });
+    assert.equal(onboardingInputSchema.parse(ids).policy, undefined);
     assert.equal(onboardingInputSchema.safeParse({ ...ids, policy: { checkTimeout: '0s' } }).success, false);
+    // A malformed duration is refused, not thrown: a throw would fail the workflow task forever.
+    assert.equal(onboardingInputSchema.safeParse({ ...ids, policy: { pollInterval: 'soon' } }).success, false);
+    assert.equal(onboardingInputSchema.safeParse({ ...ids, policy: { reviewSLA: '1h' } }).success, false);
     assert.equal(onboardingInputSchema.safeParse({ ...ids, extra: 1 }).success, false);
   });
 });

@@ -171,6 +171,24 @@ describe('onboarding workflow on a real Temporal dev server', () => {
     assert.equal((await system.store.decisionsFor(applicant.clientId)).length, 1);
   });
 
+  it('keeps a stream of refused review messages from growing the state: a count and the last ten', async () => {
+    const handle = await system.start(await system.seed({ lastName: 'attention' }));
+    await system.waitForStatus(handle, 'awaiting_review');
+    for (let i = 1; i <= 25; i += 1) {
+      await handle.signal('reviewDecision', { decision: 'maybe', reviewer: 'flood', reason: `bad ${i}` });
+    }
+    await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'reviewer-alice', reason: 'verified' });
+    await handle.signal('reviewDecision', { decision: 'reject', reviewer: 'reviewer-bob', reason: 'too late' });
+    assert.equal((await resultOf(handle)).decidedBy, 'reviewer-alice');
+    const state = await system.state(handle);
+    assert.equal(state.refusedReviews, 26);
+    assert.equal(state.reviews.length, 11, 'the accepted review and the ten most recent refused ones');
+    assert.deepEqual(
+      state.reviews.map((r) => r.reason),
+      [...Array.from({ length: 9 }, (_, i) => `bad ${i + 17}`), 'verified', 'too late'],
+    );
+  });
+
   it('escalates past the review SLA and rejects with review_expired past the expiry', async () => {
     const applicant = await system.seed({ lastName: 'attention' });
     const handle = await system.start(applicant, { reviewSla: '1s', reviewExpiry: '3s' });
@@ -226,6 +244,26 @@ describe('onboarding workflow on a real Temporal dev server', () => {
     const after = await system.state(handle);
     assert.equal(after.ignoredNotices, state.ignoredNotices + 3);
     assert.equal(after.status, 'awaiting_review');
+    await handle.cancel();
+  });
+
+  it('keeps the 0.1.0 defaults for a run started without a policy, as 0.1.0 started them', async () => {
+    const applicant = await system.seed({ lastName: 'attention' });
+    const handle = await system.client.workflow.start('onboardingWorkflow', {
+      workflowId: `onboarding-${applicant.clientId}`,
+      taskQueue: system.taskQueue,
+      args: [applicant],
+    });
+    const state = await system.waitForStatus(handle, 'awaiting_review');
+    assert.deepEqual(state.policy, {
+      checkTimeout: '24h',
+      reviewSla: '24h',
+      reviewExpiry: '30d',
+      pollInterval: '30s',
+      maxPollInterval: '30m',
+      callTimeout: '30s',
+    });
+    assert.equal(Date.parse(state.reviewEscalatesAt!) - Date.parse(state.startedAt) > 23 * 3_600_000, true);
     await handle.cancel();
   });
 

@@ -1,41 +1,43 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { OnboardingActivities } from '../activities/onboarding-activities';
-import type { Config } from '../config/config';
+import { ONBOARDING_VERSIONING_BEHAVIOR } from '../workflows/onboarding-contract';
+import type { WorkflowBuild } from './workflow-build';
 
 export interface OnboardingWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: OnboardingActivities;
-  /** A prebuilt workflow bundle (tests build one and share it); else the build step's, else bundled now. */
-  workflowBundle?: WorkflowBundleOption;
+  /** The workflow code to run (`loadWorkflowBuild()`); its build ID names the worker's version. */
+  build: WorkflowBuild;
+  /**
+   * The Worker Deployment this worker is a version of (`<deploymentName>:<build ID>`); `false`
+   * polls unversioned, for servers without Worker Deployments. See docs/versioning.md.
+   */
+  deploymentName: string | false;
+  /** Overrides the build's own ID as the version's build ID. */
+  buildId?: string;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
 }
 
-/** The path Temporal's bundler starts from: it registers every workflow exported there. */
-export const WORKFLOWS_PATH = require.resolve('../workflows');
-
-/** Where the build step writes the prebuilt bundle: beside the compiled `worker/` folder. */
-export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
-
-/** The prebuilt bundle when the build step made one (production images), else bundle at start. */
-function defaultWorkflowBundle(): WorkflowBundleOption | undefined {
-  return existsSync(WORKFLOW_BUNDLE_PATH) && __filename.endsWith('.js')
-    ? { codePath: WORKFLOW_BUNDLE_PATH }
-    : undefined;
-}
-
 export function createOnboardingWorker(options: OnboardingWorkerOptions): Promise<Worker> {
-  const workflowBundle = options.workflowBundle ?? defaultWorkflowBundle();
+  const buildId = options.buildId ?? options.build.buildId;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle: { code: options.build.code },
+    ...(options.deploymentName
+      ? {
+          workerDeploymentOptions: {
+            version: { deploymentName: options.deploymentName, buildId },
+            useWorkerVersioning: true,
+            defaultVersioningBehavior: ONBOARDING_VERSIONING_BEHAVIOR,
+          },
+        }
+      : {}),
     ...(options.maxConcurrentActivityTaskExecutions
       ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions }
       : {}),
@@ -43,13 +45,4 @@ export function createOnboardingWorker(options: OnboardingWorkerOptions): Promis
       ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions }
       : {}),
   });
-}
-
-/** Connection options for Temporal, local or Cloud (TLS client certificate or API key). */
-export function temporalConnectionOptions(config: Config['temporal']) {
-  return {
-    address: config.address,
-    ...(config.tls ? { tls: config.tls } : {}),
-    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
-  };
 }

@@ -1,16 +1,23 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createOnboardingActivities } from '../activities/onboarding-activities';
 import { ComplyCubeClient } from '../complycube/client';
-import { ConfigError, loadConfig } from '../config/config';
+import { ConfigError, loadConfig, temporalConnectionOptions } from '../config/config';
 import { openDecisionStore } from '../store/decision-store';
-import { createOnboardingWorker, temporalConnectionOptions } from './create-worker';
+import { createOnboardingWorker } from './create-worker';
+import { describePromotion, promoteWhenPolling } from './deployment';
+import { loadWorkflowBuild } from './workflow-build';
 
 /** The worker process: runs onboarding workflows and their activities until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.complyCube.apiKey) throw new ConfigError('invalid configuration: COMPLYCUBE_API_KEY is required');
+  const build = await loadWorkflowBuild();
+  const { deploymentName, autoPromote } = config.deployment;
+  const buildId = config.deployment.buildId ?? build.buildId;
   const store = await openDecisionStore(config.store);
   let connection: NativeConnection | undefined;
+  let clientConnection: Connection | undefined;
   try {
     connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
     const worker = await createOnboardingWorker({
@@ -21,12 +28,44 @@ async function main(): Promise<void> {
         complyCube: new ComplyCubeClient({ ...config.complyCube, apiKey: config.complyCube.apiKey }),
         store,
       }),
+      build,
+      deploymentName,
+      buildId,
       ...config.worker,
     });
-    console.log(`Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
+    const version = deploymentName ? `${deploymentName}:${buildId}` : `unversioned, build ${buildId}`;
+    console.log(`Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} as ${version}`);
+    const running = worker.run();
+
+    if (deploymentName && autoPromote !== 'never') {
+      clientConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
+      const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+      const deploymentVersion = { deploymentName, buildId };
+      const stopped = new AbortController();
+      void running.then(
+        () => stopped.abort(),
+        () => stopped.abort(),
+      );
+      promoteWhenPolling({
+        client,
+        version: deploymentVersion,
+        policy: autoPromote,
+        taskQueues: [config.temporal.taskQueue],
+        signal: stopped.signal,
+      }).then(
+        (result) => console.log(describePromotion(deploymentVersion, result)),
+        (error: unknown) => console.error(`Could not promote ${version}: ${(error as Error).message}`),
+      );
+    } else if (deploymentName) {
+      console.log(
+        `Worker version ${version} waits to be promoted: temporal worker deployment set-current-version ` +
+          `--deployment-name ${deploymentName} --build-id ${buildId} -y`,
+      );
+    }
     // The SDK shuts the worker down gracefully on SIGINT and SIGTERM; run() resolves then.
-    await worker.run();
+    await running;
   } finally {
+    await clientConnection?.close();
     await connection?.close();
     await store.close();
   }

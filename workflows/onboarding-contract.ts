@@ -3,7 +3,7 @@
  * and the types inferred from them. The API, the worker, the CLI and the tests import it;
  * it is bundled into workflow code, so it imports nothing from Node.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type VersioningBehavior } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import {
@@ -16,6 +16,14 @@ import {
 
 export const TASK_QUEUE = 'onboarding';
 export const WORKFLOW_TYPE = 'onboardingWorkflow';
+
+/**
+ * How onboardings move between worker builds. They wait up to 30 days for a reviewer, across many
+ * deploys: each run moves to the deployment's current build at its next workflow task, and every
+ * change to the workflow's commands is guarded by patched() (docs/versioning.md). The worker applies
+ * it: a behaviour declared with setWorkflowOptions would be refused from an unversioned worker.
+ */
+export const ONBOARDING_VERSIONING_BEHAVIOR: VersioningBehavior = 'AUTO_UPGRADE';
 const WORKFLOW_ID_PREFIX = 'onboarding-';
 
 /** One workflow ID per ComplyCube client: at most one onboarding of a client runs at a time. */
@@ -53,7 +61,8 @@ const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_
 export const durationSchema = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 500ms, 30s, 15m, 24h or 30d')
-  .refine((value) => parseDuration(value) > 0, 'must be longer than zero');
+  // zod runs this even when the pattern failed, so it must not throw on a malformed value.
+  .refine((value) => !/^\d+(ms|s|m|h|d)$/.test(value) || parseDuration(value) > 0, 'must be longer than zero');
 
 /** Milliseconds in a duration that `durationSchema` accepted. */
 export function parseDuration(value: string): number {
@@ -63,28 +72,60 @@ export function parseDuration(value: string): number {
 }
 
 /**
- * Timing policy. Production uses the defaults; tests shorten them to seconds.
+ * One onboarding's timing policy. It is resolved in full when the onboarding starts (the API and
+ * the CLI apply `DEFAULT_POLICY` and the configuration's overrides) and travels in the workflow's
+ * input, so a release that changes a default changes only onboardings started after it.
  */
 export const onboardingPolicySchema = z
   .strictObject({
     /** A check not complete by then goes to review as `timed_out`. */
-    checkTimeout: durationSchema.default('24h'),
+    checkTimeout: durationSchema,
     /** Past it, an undecided review shows as `escalated`. */
-    reviewSla: durationSchema.default('24h'),
+    reviewSla: durationSchema,
     /** Past it, an undecided review ends `rejected` with reason `review_expired`. */
-    reviewExpiry: durationSchema.default('30d'),
+    reviewExpiry: durationSchema,
     /** First wait for a check's webhook before polling ComplyCube; doubles after each poll. */
-    pollInterval: durationSchema.default('30s'),
+    pollInterval: durationSchema,
     /** The longest wait between polls. */
-    maxPollInterval: durationSchema.default('30m'),
+    maxPollInterval: durationSchema,
     /** The longest one ComplyCube call (one activity attempt) may take. */
-    callTimeout: durationSchema.default('30s'),
+    callTimeout: durationSchema,
   })
   .refine((policy) => parseDuration(policy.reviewExpiry) > parseDuration(policy.reviewSla), {
     message: 'reviewExpiry must be longer than reviewSla',
     path: ['reviewExpiry'],
   });
 export type OnboardingPolicy = z.infer<typeof onboardingPolicySchema>;
+
+/** This release's defaults, applied when an onboarding starts. The workflow never reads them. */
+export const DEFAULT_POLICY: OnboardingPolicy = {
+  checkTimeout: '24h',
+  reviewSla: '24h',
+  reviewExpiry: '30d',
+  pollInterval: '30s',
+  maxPollInterval: '30m',
+  callTimeout: '30s',
+};
+
+/** Some of a policy's fields: what an input may carry (runs started by 0.1.0 carry none or a few). */
+export const policyOverridesSchema = z.strictObject({
+  checkTimeout: durationSchema.optional(),
+  reviewSla: durationSchema.optional(),
+  reviewExpiry: durationSchema.optional(),
+  pollInterval: durationSchema.optional(),
+  maxPollInterval: durationSchema.optional(),
+  callTimeout: durationSchema.optional(),
+});
+export type PolicyOverrides = z.infer<typeof policyOverridesSchema>;
+
+/** A complete policy from defaults and overrides, or the reasons it is not valid. */
+export function resolvePolicy(
+  defaults: OnboardingPolicy,
+  overrides: PolicyOverrides = {},
+): { success: true; data: OnboardingPolicy } | { success: false; error: z.ZodError } {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  return onboardingPolicySchema.safeParse({ ...defaults, ...defined });
+}
 
 export const onboardingRequestSchema = z.strictObject({
   clientId: complyCubeIdSchema,
@@ -96,9 +137,12 @@ export const onboardingRequestSchema = z.strictObject({
 export type OnboardingRequest = z.infer<typeof onboardingRequestSchema>;
 
 export const onboardingInputSchema = onboardingRequestSchema.extend({
-  policy: onboardingPolicySchema.optional(),
+  policy: policyOverridesSchema.optional(),
 });
-/** The workflow's input: the request and optional policy overrides. */
+/**
+ * The workflow's input: the request and its policy. Onboardings started since 0.2.0 carry the
+ * whole policy; the workflow completes a partial or missing one with the defaults of 0.1.0.
+ */
 export type OnboardingInput = z.input<typeof onboardingInputSchema>;
 
 export const reviewDecisionSchema = z.strictObject({
@@ -175,10 +219,15 @@ export interface OnboardingState {
   status: OnboardingStatus;
   startedAt: string;
   checks: Record<CheckType, CheckState>;
+  /** The timing policy this run was started with. */
+  policy: OnboardingPolicy;
   reviewReasons: string[];
   reviewEscalatesAt?: string;
   reviewExpiresAt?: string;
+  /** Accepted review messages, and the most recent refused ones. */
   reviews: ReviewEntry[];
+  /** Every refused review message, including those no longer kept in `reviews`. */
+  refusedReviews: number;
   /** Completion notices that matched no check of this run, or repeated one already handled. */
   ignoredNotices: number;
   decision?: OnboardingDecision;

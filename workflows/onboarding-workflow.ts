@@ -24,6 +24,7 @@ import {
   onboardingInputSchema,
   onboardingStatusSearchAttribute,
   parseDuration,
+  resolvePolicy,
   reviewDecisionSchema,
   reviewDecisionSignal,
   submitReviewUpdate,
@@ -39,6 +40,25 @@ import {
 const CHECK_TYPES: readonly CheckType[] = ['identity_fraud_check', 'enhanced_identity_check'];
 
 /**
+ * The defaults release 0.1.0 applied inside the workflow. Runs it started carry no policy, or a
+ * partial one, and replaying them needs exactly these values: they never change. Since 0.2.0 the
+ * policy is resolved at start (`DEFAULT_POLICY`) and these fill nothing in new runs.
+ */
+const POLICY_DEFAULTS_OF_0_1_0: OnboardingPolicy = {
+  checkTimeout: '24h',
+  reviewSla: '24h',
+  reviewExpiry: '30d',
+  pollInterval: '30s',
+  maxPollInterval: '30m',
+  callTimeout: '30s',
+};
+
+/** Refused review messages kept in the state, newest last; older ones are only counted. */
+const REFUSED_REVIEWS_KEPT = 10;
+/** Completion notices held for checks still being created; there are two checks. */
+const EARLY_NOTICES_KEPT = 10;
+
+/**
  * One applicant's onboarding: both ComplyCube checks concurrently, a durable wait for
  * their results (webhook signal, or polling when the webhook is lost), then an automatic
  * approval or a human review, and the decision recorded in the decision store.
@@ -52,7 +72,14 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
     );
   }
   const { policy: policyInput, ...request } = parsed.data;
-  const policy: OnboardingPolicy = policyInput ?? onboardingInputSchema.shape.policy.unwrap().parse({});
+  const resolved = resolvePolicy(POLICY_DEFAULTS_OF_0_1_0, policyInput);
+  if (!resolved.success) {
+    throw ApplicationFailure.nonRetryable(
+      `invalid onboarding input: ${describeZodError(resolved.error)}`,
+      'InvalidOnboardingInput',
+    );
+  }
+  const policy = resolved.data;
   const info = workflowInfo();
   const startedAt = new Date(info.runStartTime).toISOString();
 
@@ -66,8 +93,10 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
       identity_fraud_check: { type: 'identity_fraud_check', status: 'creating', attentionAnalyses: [] },
       enhanced_identity_check: { type: 'enhanced_identity_check', status: 'creating', attentionAnalyses: [] },
     },
+    policy,
     reviewReasons: [],
     reviews: [],
+    refusedReviews: 0,
     ignoredNotices: 0,
   };
   /** Checks whose completion was announced and not yet fetched. */
@@ -93,7 +122,11 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
     const check = CHECK_TYPES.map((type) => state.checks[type]).find((c) => c.checkId === notice.data.checkId);
     if (check && check.status === 'pending') {
       noticed.add(notice.data.checkId);
-    } else if (!check && CHECK_TYPES.some((type) => state.checks[type].status === 'creating')) {
+    } else if (
+      !check &&
+      earlyNotices.size < EARLY_NOTICES_KEPT &&
+      CHECK_TYPES.some((type) => state.checks[type].status === 'creating')
+    ) {
       earlyNotices.add(notice.data.checkId);
     } else {
       state.ignoredNotices += 1;
@@ -121,6 +154,15 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
       ...(text(fields.reason, 2000) !== undefined ? { reason: text(fields.reason, 2000) } : {}),
       ...(rejection ? { rejection } : {}),
     });
+    if (rejection === undefined) return;
+    // A stream of bad messages must not grow the state without limit: count them all, keep the last few.
+    state.refusedReviews += 1;
+    if (state.reviews.filter((entry) => !entry.accepted).length > REFUSED_REVIEWS_KEPT) {
+      state.reviews.splice(
+        state.reviews.findIndex((entry) => !entry.accepted),
+        1,
+      );
+    }
   };
 
   setHandler(reviewDecisionSignal, (raw) => {

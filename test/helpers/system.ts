@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Client, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { Runtime, DefaultLogger, type Logger, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createOnboardingActivities } from '../../activities/onboarding-activities';
 import { createApi } from '../../api/app';
@@ -16,6 +16,7 @@ import { registerWebhook, seedApplicant, type SeededApplicant } from '../../comp
 import { temporalCliExecutable } from '../../dev/temporal-cli';
 import { openDecisionStore, type DecisionStore } from '../../store/decision-store';
 import { createOnboardingWorker } from '../../worker/create-worker';
+import { promoteWhenPolling } from '../../worker/deployment';
 import { bundleWorkflows, type WorkflowBuild } from '../../worker/workflow-build';
 import {
   WORKFLOW_TYPE,
@@ -50,20 +51,27 @@ export function workflowBuild(): Promise<WorkflowBuild> {
 }
 
 let runtimeInstalled = false;
-/** Worker logs at WARN and above only, once per test process. */
-export function quietRuntime(): void {
+/**
+ * The SDK runtime of this test process, installed once: worker logs at WARN and above, or to
+ * `logger` when the first caller gives one (a test that reads what its workers logged).
+ */
+export function quietRuntime(logger: Logger = new DefaultLogger('WARN')): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Core's own messages (a failing workflow task, a nondeterminism error) reach `logger` too.
+  Runtime.install({ logger, telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } } });
 }
 
 export interface TestSystemOptions {
   /** Use PostgreSQL for the decision store; else embedded PGlite in memory. */
   databaseUrl?: string;
   emulator?: EmulatorOptions;
-  /** Run a worker in this process (default true). */
+  /** Run a worker in this process (default true), as a version of `TEST_DEPLOYMENT` made current at once. */
   worker?: boolean;
 }
+
+/** The Worker Deployment the tests' workers are versions of. */
+export const TEST_DEPLOYMENT = 'kyc-onboarding';
 
 export interface TestSystem {
   env: TestWorkflowEnvironment;
@@ -139,17 +147,25 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   if (options.worker !== false) {
+    const build = await workflowBuild();
     worker = await createOnboardingWorker({
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
-      workflowBundle: { code: (await workflowBuild()).code },
+      build,
+      deploymentName: TEST_DEPLOYMENT,
       activities: createOnboardingActivities({
         complyCube: new ComplyCubeClient({ baseUrl: emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 2_000 }),
         store,
       }),
     });
     workerRun = worker.run();
+    await promoteWhenPolling({
+      client: env.client,
+      version: { deploymentName: TEST_DEPLOYMENT, buildId: build.buildId },
+      policy: 'always',
+      taskQueues: [taskQueue],
+    });
   }
 
   const system: TestSystem = {

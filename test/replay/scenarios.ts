@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestSystem } from '../helpers/system';
+import { SERVICE_TOKEN, type TestSystem } from '../helpers/system';
 
 /**
  * One run per path through the workflow. `npm run fixtures:record` runs them and saves their
@@ -91,6 +91,20 @@ export const SCENARIOS: Scenario[] = [
       await system.waitForStatus(handle, 'awaiting_review');
       await handle.cancel();
       return settle(handle);
+    },
+  },
+  {
+    // Through the API: the whole policy in the input and the first status set at start (no upsert).
+    name: 'started-by-the-api-approved',
+    async run(system) {
+      const applicant = await system.seed();
+      const response = await fetch(`${system.apiUrl}/v1/onboardings`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${SERVICE_TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(applicant),
+      });
+      if (response.status !== 201) throw new Error(`start: ${response.status} ${await response.text()}`);
+      return settle(system.client.workflow.getHandle(`onboarding-${applicant.clientId}`));
     },
   },
 ];

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { bundleWorkflows, buildIdOf } from '../worker/workflow-build';
+import { workflowBuild } from './helpers/system';
+
+const root = path.resolve(__dirname, '..');
+const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
+
+/** The npm packages webpack put into the workflow bundle. */
+function bundledPackages(code: string): string[] {
+  const names = new Set([...code.matchAll(/node_modules\/((?:@[^/"'\\]+\/)?[^/"'\\]+)\//g)].map((m) => m[1]!));
+  return [...names].sort();
+}
+
+describe('the workflow build', () => {
+  it('has one build ID for the same code, whoever bundles it, and a new one for any change', async () => {
+    const first = await workflowBuild();
+    const again = await bundleWorkflows();
+    assert.equal(again.buildId, first.buildId, 'every replica of a release polls as the same version');
+    assert.match(first.buildId, /^[0-9a-f]{12}$/);
+    assert.notEqual(buildIdOf(`${first.code}\n`), first.buildId);
+  });
+
+  it('pins every library bundled into workflow code to an exact version, as installed', async () => {
+    const { code } = await workflowBuild();
+    const direct = bundledPackages(code).filter((name) => name in packageJson.dependencies);
+    assert.ok(direct.includes('zod') && direct.includes('@temporalio/workflow'), direct.join(', '));
+    for (const name of direct) {
+      const spec = packageJson.dependencies[name]!;
+      // A range could bring a version that accepts different signals or updates into the next install.
+      assert.match(spec, /^\d+\.\d+\.\d+$/, `${name} must be pinned, not ${spec}`);
+      const installed = JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version: string;
+      };
+      assert.equal(installed.version, spec, `${name} installed as locked`);
+    }
+  });
+});

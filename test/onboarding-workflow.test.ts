@@ -178,14 +178,13 @@ describe('onboarding workflow on a real Temporal dev server', () => {
       await handle.signal('reviewDecision', { decision: 'maybe', reviewer: 'flood', reason: `bad ${i}` });
     }
     await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'reviewer-alice', reason: 'verified' });
-    await handle.signal('reviewDecision', { decision: 'reject', reviewer: 'reviewer-bob', reason: 'too late' });
     assert.equal((await resultOf(handle)).decidedBy, 'reviewer-alice');
     const state = await system.state(handle);
-    assert.equal(state.refusedReviews, 26);
-    assert.equal(state.reviews.length, 11, 'the accepted review and the ten most recent refused ones');
+    assert.equal(state.refusedReviews, 25);
+    assert.equal(state.reviews.length, 11, 'the ten most recent refused ones and the accepted review');
     assert.deepEqual(
       state.reviews.map((r) => r.reason),
-      [...Array.from({ length: 9 }, (_, i) => `bad ${i + 17}`), 'verified', 'too late'],
+      [...Array.from({ length: 10 }, (_, i) => `bad ${i + 16}`), 'verified'],
     );
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { quietRuntime, workflowBuild } from './helpers/system';
+import { installTestRuntime, workflowBuild } from './helpers/system';
 import { releases } from './replay/releases';
 import { SCENARIOS } from './replay/scenarios';
 
@@ -15,7 +15,7 @@ import { SCENARIOS } from './replay/scenarios';
  */
 describe('replaying the histories of every released build against the current workflow code', () => {
   const recorded = releases();
-  quietRuntime();
+  installTestRuntime();
 
   it('has release folders, each with a manifest naming its build and at least one history', () => {
     assert.ok(recorded.length >= 2, 'the first released sets are kept');
@@ -33,7 +33,14 @@ describe('replaying the histories of every released build against the current wo
     assert.deepEqual(missing, [], 'record new scenarios with `npm run fixtures:record`');
   });
 
-  for (const release of recorded) {
+  it('retires a release only with a reason and the evidence that none of its runs remain', () => {
+    for (const { name, manifest } of recorded.filter((release) => release.manifest.retired)) {
+      assert.ok(manifest.retired!.reason.trim() && manifest.retired!.evidence.trim(), name);
+      assert.ok(!Number.isNaN(Date.parse(manifest.retired!.at)), name);
+    }
+  });
+
+  for (const release of recorded.filter((r) => !r.manifest.retired)) {
     describe(`build ${release.manifest.buildId} (${release.name})`, () => {
       for (const scenario of release.scenarios) {
         it(`replays ${scenario}`, async () => {

@@ -7,14 +7,14 @@ import { DefaultLogger, type Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { createOnboardingActivities } from '../activities/onboarding-activities';
 import { ComplyCubeClient } from '../complycube/client';
-import { findOrBuildTemporalCli } from '../dev/temporal-cli';
+import { findTemporalCli } from '../dev/temporal-cli';
 import { createOnboardingWorker } from '../worker/create-worker';
 import { promoteWhenPolling } from '../worker/deployment';
 import { bundleWorkflows, type WorkflowBuild } from '../worker/workflow-build';
 import type { OnboardingDecision } from '../workflows/onboarding-contract';
 import {
   EMULATOR_KEY,
-  quietRuntime,
+  installTestRuntime,
   REVIEWER_TOKEN,
   TEST_DEPLOYMENT,
   startTestSystem,
@@ -42,7 +42,7 @@ describe('upgrading the workflow code with onboardings in flight', () => {
   const workers: { worker: Worker; run: Promise<void> }[] = [];
 
   before(async () => {
-    quietRuntime(
+    installTestRuntime(
       new DefaultLogger('WARN', (entry) => workerLog.push(`${entry.message} ${JSON.stringify(entry.meta)}`)),
     );
     system = await startTestSystem({ worker: false });
@@ -99,11 +99,19 @@ describe('upgrading the workflow code with onboardings in flight', () => {
       taskQueues: [system.taskQueue],
     });
 
-  const within = <T>(promise: Promise<T>, what: string, ms = 30_000): Promise<T> =>
-    Promise.race([
-      promise,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)),
-    ]);
+  const within = async <T>(promise: Promise<T>, what: string, ms = 30_000): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        promise,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 
   const resultOf = (handle: WorkflowHandle) =>
     within(handle.result() as Promise<OnboardingDecision>, `result of ${handle.workflowId}`);
@@ -154,7 +162,7 @@ describe('upgrading the workflow code with onboardings in flight', () => {
   };
 
   const temporalCli = async (...args: string[]) => {
-    const cli = findOrBuildTemporalCli();
+    const cli = findTemporalCli();
     assert.ok(cli, 'the Temporal CLI');
     const { stdout } = await promisify(execFile)(cli, [
       ...args,
@@ -177,8 +185,8 @@ describe('upgrading the workflow code with onboardings in flight', () => {
   it('finishes runs of the earlier builds on the new one, and starts new runs on the new path', async () => {
     // Release 0.1.0 polled unversioned: its runs are in flight when the first versioned build arrives.
     const unversioned = await startWorker(current, false);
-    const waitingSince010 = await system.start(await system.seed({ lastName: 'attention' }));
-    await system.waitForStatus(waitingSince010, 'awaiting_review');
+    const startedUnversioned = await system.start(await system.seed({ lastName: 'attention' }));
+    await system.waitForStatus(startedUnversioned, 'awaiting_review');
     await unversioned.stop();
 
     const currentWorker = await startWorker(current, true);
@@ -190,8 +198,12 @@ describe('upgrading the workflow code with onboardings in flight', () => {
         [type]: { neverComplete: true },
       });
     }
-    // Only a webhook can complete these checks before the upgrade test ends: polling waits an hour.
-    const checksPending = await system.start(checksPendingApplicant, { pollInterval: '1h', maxPollInterval: '1h' });
+    // Only a webhook can complete these checks in this test: the first poll is an hour away.
+    const checksPending = await system.start(checksPendingApplicant, {
+      checkTimeout: '2h',
+      pollInterval: '1h',
+      maxPollInterval: '1h',
+    });
     const escalated = await system.start(await system.seed({ lastName: 'attention' }), { reviewSla: '1s' });
     await system.waitForStatus(escalated, 'escalated');
     const pendingState = await system.waitForStatus(checksPending, 'checks_running');
@@ -209,8 +221,8 @@ describe('upgrading the workflow code with onboardings in flight', () => {
     const newRun = await system.start(fresh);
     assert.equal((await resultOf(newRun)).decision, 'approved');
 
-    await review(waitingSince010.workflowId.replace('onboarding-', ''), 'approve');
-    assert.equal((await resultOf(waitingSince010)).decision, 'approved');
+    await review(startedUnversioned.workflowId.replace('onboarding-', ''), 'approve');
+    assert.equal((await resultOf(startedUnversioned)).decision, 'approved');
 
     const checkIds = Object.values((await system.state(checksPending)).checks).map((c) => c.checkId!);
     assert.equal(checkIds.length, 2, JSON.stringify(pendingState));
@@ -223,17 +235,17 @@ describe('upgrading the workflow code with onboardings in flight', () => {
 
     // Old runs kept their path; their tasks after the deploy ran on the new build.
     const histories = {
-      waitingSince010: await events(waitingSince010),
+      startedUnversioned: await events(startedUnversioned),
       checksPending: await events(checksPending),
       escalated: await events(escalated),
       newRun: await events(newRun),
     };
     for (const [run, history] of Object.entries(histories)) assertNoWorkflowTaskFailed(history, run);
-    for (const run of ['waitingSince010', 'checksPending', 'escalated'] as const) {
+    for (const run of ['startedUnversioned', 'checksPending', 'escalated'] as const) {
       assert.deepEqual(tookAddedStep(histories[run]), { marker: false, activity: false }, run);
       assert.equal(taskBuilds(histories[run]).at(-1), next.buildId, `${run} finished on the new build`);
     }
-    assert.equal(taskBuilds(histories.waitingSince010)[0], '', 'started unversioned');
+    assert.equal(taskBuilds(histories.startedUnversioned)[0], '', 'started unversioned');
     assert.equal(taskBuilds(histories.checksPending)[0], current.buildId, 'started on the current build');
     assert.equal(taskBuilds(histories.escalated)[0], current.buildId, 'started on the current build');
 
@@ -290,6 +302,16 @@ describe('upgrading the workflow code with onboardings in flight', () => {
       }
       return false;
     }, 'visibility to list the run as pinned to the new build');
+    // A restarting worker of the new build leaves the operator's choice alone.
+    assert.deepEqual(
+      await promoteWhenPolling({
+        client: system.client,
+        version: { deploymentName: TEST_DEPLOYMENT, buildId: next.buildId },
+        policy: 'if-none',
+        taskQueues: [system.taskQueue],
+      }),
+      { kind: 'already-current' },
+    );
     // 3. The earlier build becomes current again.
     await temporalCli(
       'worker',
@@ -300,6 +322,17 @@ describe('upgrading the workflow code with onboardings in flight', () => {
       '--build-id',
       current.buildId,
       '--yes',
+    );
+
+    assert.deepEqual(
+      await promoteWhenPolling({
+        client: system.client,
+        version: { deploymentName: TEST_DEPLOYMENT, buildId: next.buildId },
+        policy: 'if-none',
+        taskQueues: [system.taskQueue],
+      }),
+      { kind: 'not-promoted', currentBuildId: current.buildId, everHadCurrent: true },
+      'an if-none worker of the new build, restarting, does not undo the rollback',
     );
 
     const afterRollback = await system.start(await system.seed());

@@ -17,12 +17,18 @@ function bundledPackages(code: string): string[] {
 }
 
 describe('the workflow build', () => {
-  it('has one build ID for the same code, whoever bundles it, and a new one for any change', async () => {
+  it('has one build ID for the same code, wherever it is checked out, and a new one for any change', async () => {
     const first = await workflowBuild();
     const again = await bundleWorkflows();
     assert.equal(again.buildId, first.buildId, 'every replica of a release polls as the same version');
     assert.match(first.buildId, /^[0-9a-f]{12}$/);
-    assert.notEqual(buildIdOf(`${first.code}\n`), first.buildId);
+    // The inline source map names this checkout's absolute paths; nothing else may.
+    const [code, sourceMap] = first.code.split('\n//# sourceMappingURL=data:');
+    assert.ok(sourceMap, 'the bundle keeps its source map, for stack traces');
+    assert.equal(code!.includes(root), false, `the bundle names ${root} outside its source map`);
+    const elsewhere = `${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from('/elsewhere').toString('base64')}`;
+    assert.equal(buildIdOf(elsewhere), first.buildId);
+    assert.notEqual(buildIdOf(`${code}\n;`), first.buildId);
   });
 
   it('pins every library bundled into workflow code to an exact version, as installed', async () => {

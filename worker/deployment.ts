@@ -4,8 +4,9 @@
  * current version. A new version receives nothing until it is made current ("promoted").
  *
  * Who promotes is a policy (`WORKER_AUTO_PROMOTE`):
- * - `if-none` (production default): only when the deployment has no current version yet, so a
- *   first install runs without a manual step and every later upgrade is the operator's call;
+ * - `if-none` (production default): only when the deployment has never had a current version,
+ *   so a first install runs without a manual step, and every later change of the current version,
+ *   an upgrade or a rollback, is the operator's and is never undone by a worker restarting;
  * - `always`: as soon as this worker's version is registered (`npm start`, the tests);
  * - `never`: the operator always promotes, with `temporal worker deployment set-current-version`.
  */
@@ -22,7 +23,7 @@ export interface DeploymentVersion {
 export type PromotionResult =
   | { kind: 'promoted'; previousBuildId?: string }
   | { kind: 'already-current' }
-  | { kind: 'left'; currentBuildId?: string };
+  | { kind: 'not-promoted'; currentBuildId?: string; everHadCurrent?: boolean };
 
 export interface PromoteOptions {
   client: Client;
@@ -35,28 +36,42 @@ export interface PromoteOptions {
   signal?: AbortSignal;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+// gRPC status codes.
+const NOT_FOUND = 5;
+const FAILED_PRECONDITION = 9;
+const ABORTED = 10;
+const UNAVAILABLE = 14;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
+}
 
 /** `deploymentName:buildId`, as Temporal's `TemporalWorkerDeploymentVersion` search attribute writes it. */
 export function versionLabel(version: DeploymentVersion): string {
   return `${version.deploymentName}:${version.buildId}`;
 }
 
-/** The deployment's current build ID (undefined: none, i.e. unversioned workers) and its conflict token. */
-async function currentVersion(client: Client, deploymentName: string) {
+/** The deployment's routing: its current build ID (none: unversioned workers), whether it ever had one, its conflict token. */
+async function routing(client: Client, deploymentName: string) {
   const { conflictToken, workerDeploymentInfo } = await client.workflowService.describeWorkerDeployment({
     namespace: client.options.namespace,
     deploymentName,
   });
-  const buildId = workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId || undefined;
-  return { buildId, conflictToken };
+  const config = workerDeploymentInfo?.routingConfig;
+  return {
+    currentBuildId: config?.currentDeploymentVersion?.buildId || undefined,
+    everHadCurrent: Boolean(config?.currentVersionChangedTime?.seconds),
+    conflictToken,
+  };
 }
 
 /** Whether this version polls every task queue, for workflow and activity tasks alike. */
@@ -70,7 +85,7 @@ async function isPolling(client: Client, version: DeploymentVersion, taskQueues:
     // TASK_QUEUE_TYPE_WORKFLOW = 1, TASK_QUEUE_TYPE_ACTIVITY = 2.
     return taskQueues.every((name) => seen.has(`${name}/1`) && seen.has(`${name}/2`));
   } catch (error) {
-    if ((error as { code?: number }).code === 5) return false; // NOT_FOUND: not registered yet.
+    if ((error as { code?: number }).code === NOT_FOUND) return false; // Not registered yet.
     throw error;
   }
 }
@@ -82,22 +97,23 @@ async function isPolling(client: Client, version: DeploymentVersion, taskQueues:
  */
 export async function promoteWhenPolling(options: PromoteOptions): Promise<PromotionResult> {
   const { client, version, policy, taskQueues, signal } = options;
-  if (policy === 'never') return { kind: 'left' };
   const until = Date.now() + (options.timeoutMs ?? 60_000);
   // The worker's first polls register the version within moments; asking before that only makes
   // the server log a "version not found".
   await sleep(500, signal);
   while (!(await isPolling(client, version, taskQueues))) {
-    if (signal?.aborted) return { kind: 'left' };
+    if (signal?.aborted) return { kind: 'not-promoted' };
     if (Date.now() > until) {
       throw new Error(`worker deployment version ${versionLabel(version)} did not register its task queues in time`);
     }
     await sleep(200, signal);
   }
   for (let attempt = 1; ; attempt += 1) {
-    const current = await currentVersion(client, version.deploymentName);
-    if (current.buildId === version.buildId) return { kind: 'already-current' };
-    if (policy === 'if-none' && current.buildId !== undefined) return { kind: 'left', currentBuildId: current.buildId };
+    const current = await routing(client, version.deploymentName);
+    if (current.currentBuildId === version.buildId) return { kind: 'already-current' };
+    if (policy === 'never' || (policy === 'if-none' && current.everHadCurrent)) {
+      return { kind: 'not-promoted', currentBuildId: current.currentBuildId, everHadCurrent: current.everHadCurrent };
+    }
     try {
       await client.workflowService.setWorkerDeploymentCurrentVersion({
         namespace: client.options.namespace,
@@ -106,10 +122,15 @@ export async function promoteWhenPolling(options: PromoteOptions): Promise<Promo
         conflictToken: current.conflictToken,
         identity: `${process.pid}@${hostname()} auto-promote (${policy})`,
       });
-      return current.buildId ? { kind: 'promoted', previousBuildId: current.buildId } : { kind: 'promoted' };
+      return current.currentBuildId
+        ? { kind: 'promoted', previousBuildId: current.currentBuildId }
+        : { kind: 'promoted' };
     } catch (error) {
-      // Another replica changed the deployment meanwhile: look again.
-      if (attempt >= 5 || signal?.aborted) throw error;
+      // Another replica changed the deployment meanwhile (a stale conflict token), or the server is
+      // briefly away: look again. Anything else, such as a permission refused, is for the operator.
+      const code = (error as { code?: number }).code;
+      const transient = code === FAILED_PRECONDITION || code === ABORTED || code === UNAVAILABLE;
+      if (!transient || attempt >= 5 || signal?.aborted) throw error;
       await sleep(200 * attempt, signal);
     }
   }
@@ -118,16 +139,16 @@ export async function promoteWhenPolling(options: PromoteOptions): Promise<Promo
 /**
  * Deletes the oldest versions beyond `keep`, other than the current and ramping ones, for a
  * development server where every code change adds a version (the server keeps at most 100 per
- * deployment). Versions that still have pollers or pinned runs are refused by the server; those
- * are left. Returns how many were deleted.
+ * deployment). The server refuses versions that still have pollers, or pinned runs (draining);
+ * those stay. Returns how many were deleted.
  */
 export async function pruneOldVersions(client: Client, deploymentName: string, keep: number): Promise<number> {
   const { workerDeploymentInfo } = await client.workflowService.describeWorkerDeployment({
     namespace: client.options.namespace,
     deploymentName,
   });
-  const routing = workerDeploymentInfo?.routingConfig;
-  const busy = new Set([routing?.currentDeploymentVersion?.buildId, routing?.rampingDeploymentVersion?.buildId]);
+  const config = workerDeploymentInfo?.routingConfig;
+  const busy = new Set([config?.currentDeploymentVersion?.buildId, config?.rampingDeploymentVersion?.buildId]);
   const candidates = (workerDeploymentInfo?.versionSummaries ?? [])
     .filter((summary) => summary.deploymentVersion?.buildId && !busy.has(summary.deploymentVersion.buildId))
     .sort((a, b) => Number(a.createTime?.seconds ?? 0) - Number(b.createTime?.seconds ?? 0));
@@ -137,7 +158,7 @@ export async function pruneOldVersions(client: Client, deploymentName: string, k
       await client.workflowService.deleteWorkerDeploymentVersion({
         namespace: client.options.namespace,
         deploymentVersion: summary.deploymentVersion,
-        skipDrainage: true,
+        skipDrainage: false,
       });
       deleted += 1;
     } catch {
@@ -157,10 +178,14 @@ export function describePromotion(version: DeploymentVersion, result: PromotionR
         : `Worker version ${label} is now current (the deployment had none)`;
     case 'already-current':
       return `Worker version ${label} is current`;
-    case 'left':
+    case 'not-promoted':
       return (
         `Worker version ${label} is polling but not current` +
-        (result.currentBuildId ? ` (current: ${result.currentBuildId})` : '') +
+        (result.currentBuildId
+          ? ` (current: ${result.currentBuildId})`
+          : result.everHadCurrent
+            ? ' (current: unversioned workers, set by an operator)'
+            : '') +
         `; it receives workflow tasks once promoted: temporal worker deployment set-current-version ` +
         `--deployment-name ${version.deploymentName} --build-id ${version.buildId} -y`
       );

@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     console.log(`Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} as ${version}`);
     const running = worker.run();
 
-    if (deploymentName && autoPromote !== 'never') {
+    if (deploymentName) {
+      // Report where this version stands, and make it current if the policy says so.
       clientConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
       const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
       const deploymentVersion = { deploymentName, buildId };
@@ -54,12 +55,20 @@ async function main(): Promise<void> {
         signal: stopped.signal,
       }).then(
         (result) => console.log(describePromotion(deploymentVersion, result)),
-        (error: unknown) => console.error(`Could not promote ${version}: ${(error as Error).message}`),
-      );
-    } else if (deploymentName) {
-      console.log(
-        `Worker version ${version} waits to be promoted: temporal worker deployment set-current-version ` +
-          `--deployment-name ${deploymentName} --build-id ${buildId} -y`,
+        (error: unknown) => {
+          if (stopped.signal.aborted) return;
+          if (autoPromote === 'never') {
+            console.error(`Could not read the state of ${version}: ${(error as Error).message}`);
+            return;
+          }
+          // A first install that cannot promote runs nothing: fail loudly and let the supervisor retry.
+          console.error(
+            `Could not check or promote ${version}: ${(error as Error).message}. ` +
+              'Set WORKER_AUTO_PROMOTE=never to promote by hand instead.',
+          );
+          process.exitCode = 1;
+          worker.shutdown();
+        },
       );
     }
     // The SDK shuts the worker down gracefully on SIGINT and SIGTERM; run() resolves then.

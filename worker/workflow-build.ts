@@ -2,17 +2,30 @@
  * The workflow code a worker runs, and the build ID that names it.
  *
  * The build ID is a hash of the bundled workflow code: the same code always gets the same ID
- * (every replica of an image, every restart of `npm start`), and any change to the workflow,
- * its contract or a library bundled into it gets a new one. Activity-only changes keep the ID,
- * so they deploy as a plain rolling restart with no promotion. `docs/versioning.md` explains.
+ * (every replica of an image, every checkout, `npm start`, the tests and `npm run build` alike),
+ * and any change to the workflow, its contract or a library bundled into it gets a new one.
+ * Activity-only changes keep the ID, so they deploy as a plain rolling restart with no promotion.
+ * `docs/versioning.md` explains.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 
-/** The path Temporal's bundler starts from: it registers every workflow exported there. */
-export const WORKFLOWS_PATH = require.resolve('../workflows');
+/** The project root: the nearest folder above this file with a package.json (also from `dist/`). */
+function projectRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+}
+
+/**
+ * The TypeScript sources Temporal's bundler starts from (it registers every workflow exported
+ * there), even when running compiled code: bundling the sources, never `dist/`, is what gives
+ * the build step and a developer's checkout the same build ID.
+ */
+export const WORKFLOWS_PATH = path.join(projectRoot(), 'workflows', 'index.ts');
 
 /** Where the build step writes the prebuilt bundle: beside the compiled `worker/` folder. */
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
@@ -23,9 +36,13 @@ export interface WorkflowBuild {
   buildId: string;
 }
 
-/** The build ID of bundled workflow code: the first 12 hex digits of its SHA-256. */
+/**
+ * The build ID of bundled workflow code: the first 12 hex digits of the SHA-256 of the code
+ * without its inline source map, which holds the absolute paths of the checkout that built it.
+ */
 export function buildIdOf(code: string): string {
-  return createHash('sha256').update(code).digest('hex').slice(0, 12);
+  const withoutSourceMap = code.replace(/\n\/\/# sourceMappingURL=data:[^\n]*\n?$/, '\n');
+  return createHash('sha256').update(withoutSourceMap).digest('hex').slice(0, 12);
 }
 
 /** Bundles the workflow code under `workflowsPath` (the product's by default). */

@@ -226,7 +226,10 @@ export interface OnboardingState {
   reviewExpiresAt?: string;
   /** Accepted review messages, and the most recent refused ones. */
   reviews: ReviewEntry[];
-  /** Every refused review message, including those no longer kept in `reviews`. */
+  /**
+   * Review messages the workflow received and refused, including those no longer kept in
+   * `reviews`. Updates refused by their validator never reach the workflow and are not counted.
+   */
   refusedReviews: number;
   /** Completion notices that matched no check of this run, or repeated one already handled. */
   ignoredNotices: number;

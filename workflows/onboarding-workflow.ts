@@ -55,8 +55,6 @@ const POLICY_DEFAULTS_OF_0_1_0: OnboardingPolicy = {
 
 /** Refused review messages kept in the state, newest last; older ones are only counted. */
 const REFUSED_REVIEWS_KEPT = 10;
-/** Completion notices held for checks still being created; there are two checks. */
-const EARLY_NOTICES_KEPT = 10;
 
 /**
  * One applicant's onboarding: both ComplyCube checks concurrently, a durable wait for
@@ -122,11 +120,7 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
     const check = CHECK_TYPES.map((type) => state.checks[type]).find((c) => c.checkId === notice.data.checkId);
     if (check && check.status === 'pending') {
       noticed.add(notice.data.checkId);
-    } else if (
-      !check &&
-      earlyNotices.size < EARLY_NOTICES_KEPT &&
-      CHECK_TYPES.some((type) => state.checks[type].status === 'creating')
-    ) {
+    } else if (!check && CHECK_TYPES.some((type) => state.checks[type].status === 'creating')) {
       earlyNotices.add(notice.data.checkId);
     } else {
       state.ignoredNotices += 1;

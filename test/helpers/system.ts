@@ -52,14 +52,20 @@ export function workflowBuild(): Promise<WorkflowBuild> {
 
 let runtimeInstalled = false;
 /**
- * The SDK runtime of this test process, installed once: worker logs at WARN and above, or to
- * `logger` when the first caller gives one (a test that reads what its workers logged).
+ * The SDK runtime of this test process, installed once: worker and core logs at WARN and above,
+ * to the console or to `logger` (a test that reads what its workers logged must install first).
  */
-export function quietRuntime(logger: Logger = new DefaultLogger('WARN')): void {
-  if (runtimeInstalled) return;
+export function installTestRuntime(logger?: Logger): void {
+  if (runtimeInstalled) {
+    if (logger) throw new Error('the test runtime is installed already; install it with the logger first');
+    return;
+  }
   runtimeInstalled = true;
   // Core's own messages (a failing workflow task, a nondeterminism error) reach `logger` too.
-  Runtime.install({ logger, telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } } });
+  Runtime.install({
+    logger: logger ?? new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
+  });
 }
 
 export interface TestSystemOptions {
@@ -110,7 +116,7 @@ export interface TestSystem {
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
-  quietRuntime();
+  installTestRuntime();
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: temporalCliExecutable(), searchAttributes: [onboardingStatusSearchAttribute] },
   });

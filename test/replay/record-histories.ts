@@ -60,6 +60,9 @@ async function main(): Promise<void> {
     writeFileSync(path.join(partial, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     renameSync(partial, dir);
     console.log(`Recorded build ${buildId} → ${path.relative(process.cwd(), dir)}`);
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    throw error;
   } finally {
     await system.close();
   }

@@ -20,6 +20,17 @@ export interface ReleaseManifest {
   packageVersion: string;
   temporalSdkVersion: string;
   note?: string;
+  /**
+   * Set when no run of this build can be open or still retained any more, so its histories need
+   * not replay: the step that lets a patch be deprecated (docs/versioning.md). Never set lightly.
+   */
+  retired?: {
+    at: string;
+    /** Why, e.g. the patch whose old branch was removed. */
+    reason: string;
+    /** The visibility query that found no run of this build, and when it was run. */
+    evidence: string;
+  };
 }
 
 export interface Release {
@@ -33,18 +44,21 @@ export interface Release {
 /** Every release folder, oldest first. */
 export function releases(): Release[] {
   if (!existsSync(HISTORIES_DIR)) return [];
-  return readdirSync(HISTORIES_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => {
-      const dir = path.join(HISTORIES_DIR, entry.name);
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as ReleaseManifest;
-      const scenarios = readdirSync(dir)
-        .filter((file) => file.endsWith('.json') && file !== 'manifest.json')
-        .map((file) => file.replace(/\.json$/, ''))
-        .sort();
-      return { name: entry.name, dir, manifest, scenarios };
-    })
-    .sort((a, b) => a.manifest.recordedAt.localeCompare(b.manifest.recordedAt));
+  return (
+    readdirSync(HISTORIES_DIR, { withFileTypes: true })
+      // `.partial-*` is a recording in progress (or one that failed): not a release.
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+      .map((entry) => {
+        const dir = path.join(HISTORIES_DIR, entry.name);
+        const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as ReleaseManifest;
+        const scenarios = readdirSync(dir)
+          .filter((file) => file.endsWith('.json') && file !== 'manifest.json')
+          .map((file) => file.replace(/\.json$/, ''))
+          .sort();
+        return { name: entry.name, dir, manifest, scenarios };
+      })
+      .sort((a, b) => a.manifest.recordedAt.localeCompare(b.manifest.recordedAt))
+  );
 }
 
 /** The folder a build's histories go to. */

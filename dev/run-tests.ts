@@ -1,12 +1,14 @@
 /**
- * `npm test`: finds or builds the Temporal CLI once, then runs every `test/**\/*.test.ts`
- * file with Node's test runner. Each file that needs Temporal starts its own dev server
- * from that CLI. Extra arguments are passed to the runner (e.g. a single file).
+ * `npm test`: finds or builds the Temporal CLI once, provides a PostgreSQL (the local one, or an
+ * embedded one from npm when none answers), then runs every `test/**\/*.test.ts` file with Node's
+ * test runner. Each file that needs Temporal starts its own dev server from that CLI. Extra
+ * arguments are passed to the runner (e.g. a single file).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { findOrBuildTemporalCli } from './temporal-cli';
+import { provideTestDatabase } from './test-postgres';
 
 const root = path.resolve(__dirname, '..');
 
@@ -18,14 +20,36 @@ function testFiles(dir: string): string[] {
   });
 }
 
-const cli = findOrBuildTemporalCli();
-const env = { ...process.env, ...(cli ? { TEMPORAL_CLI_PATH: cli } : {}) };
-const requested = process.argv.slice(2);
-const files = requested.length ? requested : testFiles(path.join(root, 'test')).sort();
+async function main(): Promise<number> {
+  const cli = await findOrBuildTemporalCli();
+  const database = await provideTestDatabase((line) => console.error(line));
+  console.error(`Tests use PostgreSQL from ${database.source}.`);
+  const stopDatabase = () => database.stop();
+  // Ctrl-C reaches the test runner too; the embedded PostgreSQL is stopped once it has exited.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
+  try {
+    const requested = process.argv.slice(2);
+    const files = requested.length ? requested : testFiles(path.join(root, 'test')).sort();
+    const runner = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '2'}`, ...files],
+      {
+        cwd: root,
+        env: { ...process.env, ...(cli ? { TEMPORAL_CLI_PATH: cli } : {}), TEST_DATABASE_URL: database.url },
+        stdio: 'inherit',
+      },
+    );
+    return await new Promise<number>((resolve) => runner.once('exit', (code) => resolve(code ?? 1)));
+  } finally {
+    await stopDatabase();
+  }
+}
 
-const run = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '2'}`, ...files],
-  { cwd: root, env, stdio: 'inherit' },
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
 );
-process.exit(run.status ?? 1);

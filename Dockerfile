@@ -2,7 +2,7 @@
 # One image for the worker, the API, the migration step and the sandbox emulator; the
 # compose file picks the command. Build: docker build -t kyc-onboarding .
 
-FROM node:20.18.1-bookworm-slim AS build
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund --no-save
@@ -19,7 +19,7 @@ COPY config ./config
 # Compiles to dist/ and prebundles the workflow code (dist/workflow-bundle.js).
 RUN npm run build
 
-FROM node:20.18.1-bookworm-slim AS runtime
+FROM node:24.21.0-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -7,7 +7,13 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { z } from 'zod';
 import { onboardingStartOptions } from '../client/start-options';
 import { checkEventPayloadSchema, complyCubeIdSchema, webhookEventSchema } from '../complycube/schemas';
@@ -46,6 +52,8 @@ export interface ApiOptions extends TokenConfig {
   bodyLimitBytes?: number;
   /** How long a request may wait on Temporal before answering 503. Well inside ComplyCube's 15 s. */
   temporalDeadlineMs?: number;
+  /** The process's logger (`config/logging.ts`); else JSON lines at `logLevel`. */
+  logger?: FastifyBaseLogger;
   logLevel?: string;
 }
 
@@ -117,7 +125,9 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   const withDeadline = <T>(fn: () => Promise<T>) => temporal.connection.withDeadline(Date.now() + deadlineMs, fn);
 
   const app = Fastify({
-    logger: { level: options.logLevel ?? 'info' },
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: options.logLevel ?? 'info' } }),
+    // One line per request, written when it is answered (below), instead of two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -141,6 +151,19 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, not the URL: IDs are in the path, nothing personal, but the query is not logged.
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      `${request.method} ${request.url.split('?')[0]} ${reply.statusCode}`,
+    );
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

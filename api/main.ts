@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig, temporalConnectionOptions } from '../config/config';
+import { createLogger } from '../config/logging';
 import { openDecisionStore } from '../store/decision-store';
 import { createApi } from './app';
 
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     serviceTokens: config.api.serviceTokens,
     reviewerTokens: config.api.reviewerTokens,
     bodyLimitBytes: config.api.bodyLimitBytes,
-    logLevel: config.logLevel,
+    logger: createLogger({ level: config.logLevel, format: config.logFormat, name: 'api' }),
   });
   let stopping = false;
   const stop = async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_COMPLYCUBE_BASE_URL } from '../complycube/client';
 import { describeZodError } from '../complycube/schemas';
+import { LOG_FORMATS, LOG_LEVELS } from './logging';
 import { DEFAULT_POLICY, durationSchema, resolvePolicy, TASK_QUEUE } from '../workflows/onboarding-contract';
 
 const projectRoot = path.resolve(__dirname, '..');
@@ -84,7 +85,8 @@ const envSchema = z
     API_SERVICE_TOKENS: tokenList,
     API_REVIEWER_TOKENS: tokenList,
     API_BODY_LIMIT_BYTES: positiveInt(64 * 1024),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
@@ -201,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
     },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   };
 }
 

@@ -4,26 +4,30 @@
  * - a Temporal dev server with the Web UI, its data in `.data/temporal.db` (kept across restarts)
  * - the decision store: embedded PGlite in `.data/decisions`, or PostgreSQL with DATABASE_URL
  * - the ComplyCube emulator, when COMPLYCUBE_API_KEY is not set, with the API's webhook registered
- * - a worker and the API
+ * - a worker, made the current version of its deployment, and the API
  *
- * Ctrl-C stops everything, in reverse order.
+ * Ctrl-C stops everything, in reverse order: the API, the worker, the emulator, the store, and
+ * Temporal last.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createOnboardingActivities } from '../activities/onboarding-activities';
 import { createApi } from '../api/app';
 import { ComplyCubeClient } from '../complycube/client';
 import { createEmulator, type Emulator } from '../complycube-emulator/emulator';
 import { registerWebhook } from '../complycube-emulator/seed-applicant';
 import { ConfigError, loadConfig } from '../config/config';
+import { createLogger } from '../config/logging';
 import { openDecisionStore, type DecisionStore } from '../store/decision-store';
 import { createOnboardingWorker } from '../worker/create-worker';
 import { describePromotion, promoteWhenPolling, pruneOldVersions } from '../worker/deployment';
+import { temporalLogger } from '../worker/logging';
 import { loadWorkflowBuild } from '../worker/workflow-build';
 import { onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
-import { temporalCliExecutable } from './temporal-cli';
+import { startDevServer } from './dev-server';
+import { findOrBuildTemporalCli } from './temporal-cli';
 
 const root = path.resolve(__dirname, '..');
 const DEV_SERVICE_TOKEN = 'dev-service-token-change-me';
@@ -32,44 +36,64 @@ const EMULATOR_KEY = 'test_emulator_key';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const log = createLogger({ level: config.logLevel, format: config.logFormat });
   const [host = '127.0.0.1', portText = '7233'] = config.temporal.address.split(':');
   const temporalPort = Number(portText);
   const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? temporalPort + 1000);
   const emulatorPort = Number(process.env.EMULATOR_PORT ?? 8787);
   mkdirSync(path.join(root, '.data'), { recursive: true });
   // This runner owns SIGINT/SIGTERM, to stop the parts in reverse order; the SDK must not act on them too.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  Runtime.install({
+    logger: temporalLogger(log, 'WARN'),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
+    shutdownSignals: [],
+  });
 
-  const stops: (() => Promise<unknown>)[] = [];
+  const stops: { name: string; stop: () => Promise<unknown> }[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping…');
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
+    for (const { name, stop } of stops.reverse()) {
+      await stop().then(
+        () => console.log(`  stopped ${name}`),
+        (error: unknown) => console.error(`  stopping ${name} failed: ${(error as Error).message}`),
+      );
+    }
     process.exit(code);
   };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
 
   try {
+    const cli = await findOrBuildTemporalCli();
+    if (!cli) throw new ConfigError('npm start needs the Temporal CLI: install Go, or put `temporal` on PATH');
     console.log('Starting the Temporal dev server…');
-    const env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: temporalCliExecutable(),
-        ip: host,
-        port: temporalPort,
-        ui: true,
-        uiPort,
-        dbFilename: path.join(root, '.data', 'temporal.db'),
-        searchAttributes: [onboardingStatusSearchAttribute],
-        log: { format: 'pretty', level: 'warn' },
+    const server = await startDevServer({
+      cli,
+      ip: host,
+      port: temporalPort,
+      uiPort,
+      dbFilename: path.join(root, '.data', 'temporal.db'),
+      namespace: config.temporal.namespace,
+      searchAttributes: [`${onboardingStatusSearchAttribute.name}=Keyword`],
+    });
+    stops.push({ name: 'the Temporal dev server', stop: () => server.stop() });
+    const namespace = config.temporal.namespace;
+    const nativeConnection = await NativeConnection.connect({ address: server.address });
+    const clientConnection = await Connection.connect({ address: server.address });
+    stops.push({
+      name: 'the Temporal connections',
+      stop: async () => {
+        await clientConnection.close();
+        await nativeConnection.close();
       },
     });
-    stops.push(() => env.teardown());
+    const client = new Client({ connection: clientConnection, namespace });
 
     const store: DecisionStore = await openDecisionStore(config.store);
-    stops.push(() => store.close());
+    stops.push({ name: 'the decision store', stop: () => store.close() });
 
     let emulator: Emulator | undefined;
     let complyCubeUrl = config.complyCube.baseUrl;
@@ -78,15 +102,15 @@ async function main(): Promise<void> {
       emulator = createEmulator({ apiKeys: [EMULATOR_KEY] });
       complyCubeUrl = await emulator.listen(emulatorPort);
       complyCubeKey = EMULATOR_KEY;
-      stops.push(() => emulator!.close());
+      stops.push({ name: 'the ComplyCube emulator', stop: () => emulator!.close() });
     }
 
     const build = await loadWorkflowBuild();
     const { deploymentName } = config.deployment;
     const buildId = config.deployment.buildId ?? build.buildId;
     const worker = await createOnboardingWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
+      connection: nativeConnection,
+      namespace,
       taskQueue: config.temporal.taskQueue,
       activities: createOnboardingActivities({
         complyCube: new ComplyCubeClient({
@@ -102,16 +126,19 @@ async function main(): Promise<void> {
       ...config.worker,
     });
     const workerRun = worker.run();
-    stops.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
+    stops.push({
+      name: 'the worker',
+      stop: async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerRun;
+      },
     });
     // A developer never promotes by hand: this build becomes current as soon as it polls.
     const versionLine = deploymentName
       ? describePromotion(
           { deploymentName, buildId },
           await promoteWhenPolling({
-            client: env.client,
+            client,
             version: { deploymentName, buildId },
             policy: 'always',
             taskQueues: [config.temporal.taskQueue],
@@ -119,12 +146,12 @@ async function main(): Promise<void> {
         )
       : `Worker unversioned (TEMPORAL_WORKER_VERSIONING=false), build ${buildId}`;
     // Every code change adds a version to the dev server's deployment; keep the newest few.
-    if (deploymentName) await pruneOldVersions(env.client, deploymentName, 10).catch(() => 0);
+    if (deploymentName) await pruneOldVersions(client, deploymentName, 10).catch(() => 0);
 
     const devTokens = config.api.serviceTokens.length === 0 && config.api.reviewerTokens.length === 0;
     let webhookSecret = config.complyCube.webhookSecret;
     const api = await createApi({
-      temporal: env.client,
+      temporal: client,
       store,
       taskQueue: config.temporal.taskQueue,
       policy: config.policy,
@@ -132,10 +159,10 @@ async function main(): Promise<void> {
       serviceTokens: devTokens ? [{ name: 'dev-backend', token: DEV_SERVICE_TOKEN }] : config.api.serviceTokens,
       reviewerTokens: devTokens ? [{ name: 'dev-reviewer', token: DEV_REVIEWER_TOKEN }] : config.api.reviewerTokens,
       bodyLimitBytes: config.api.bodyLimitBytes,
-      logLevel: config.logLevel,
+      logger: log.child({ name: 'api' }),
     });
     const apiUrl = await api.listen({ host: config.api.host, port: config.api.port });
-    stops.push(() => api.close());
+    stops.push({ name: 'the API', stop: () => api.close() });
 
     if (emulator) {
       webhookSecret = (await registerWebhook(complyCubeUrl, EMULATOR_KEY, `${apiUrl}/webhooks/complycube`, 'npm start'))
@@ -145,7 +172,7 @@ async function main(): Promise<void> {
     console.log(`
 KYC onboarding orchestrator is running. Ctrl-C stops everything.
 
-  Temporal          ${env.address}  (namespace ${env.namespace ?? 'default'}, task queue ${config.temporal.taskQueue})
+  Temporal          ${server.address}  (namespace ${namespace}, task queue ${config.temporal.taskQueue})
   Temporal UI       http://${host}:${uiPort}
   Worker            ${versionLine}
   API               ${apiUrl}   (docs: ${apiUrl}/docs)

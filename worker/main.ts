@@ -1,17 +1,24 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createOnboardingActivities } from '../activities/onboarding-activities';
 import { ComplyCubeClient } from '../complycube/client';
 import { ConfigError, loadConfig, temporalConnectionOptions } from '../config/config';
+import { createLogger } from '../config/logging';
 import { openDecisionStore } from '../store/decision-store';
 import { createOnboardingWorker } from './create-worker';
 import { describePromotion, promoteWhenPolling } from './deployment';
+import { temporalLogger, temporalLogLevel } from './logging';
 import { loadWorkflowBuild } from './workflow-build';
 
 /** The worker process: runs onboarding workflows and their activities until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.complyCube.apiKey) throw new ConfigError('invalid configuration: COMPLYCUBE_API_KEY is required');
+  const log = createLogger({ level: config.logLevel, format: config.logFormat, name: 'worker' });
+  Runtime.install({
+    logger: temporalLogger(log, temporalLogLevel(config.logLevel)),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
+  });
   const build = await loadWorkflowBuild();
   const { deploymentName, autoPromote } = config.deployment;
   const buildId = config.deployment.buildId ?? build.buildId;
@@ -34,7 +41,10 @@ async function main(): Promise<void> {
       ...config.worker,
     });
     const version = deploymentName ? `${deploymentName}:${buildId}` : `unversioned, build ${buildId}`;
-    console.log(`Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} as ${version}`);
+    log.info(
+      { taskQueue: config.temporal.taskQueue, address: config.temporal.address, version },
+      `Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} as ${version}`,
+    );
     const running = worker.run();
 
     if (deploymentName) {
@@ -54,15 +64,15 @@ async function main(): Promise<void> {
         taskQueues: [config.temporal.taskQueue],
         signal: stopped.signal,
       }).then(
-        (result) => console.log(describePromotion(deploymentVersion, result)),
+        (result) => log.info({ promotion: result.kind }, describePromotion(deploymentVersion, result)),
         (error: unknown) => {
           if (stopped.signal.aborted) return;
           if (autoPromote === 'never') {
-            console.error(`Could not read the state of ${version}: ${(error as Error).message}`);
+            log.error(`Could not read the state of ${version}: ${(error as Error).message}`);
             return;
           }
           // A first install that cannot promote runs nothing: fail loudly and let the supervisor retry.
-          console.error(
+          log.error(
             `Could not check or promote ${version}: ${(error as Error).message}. ` +
               'Set WORKER_AUTO_PROMOTE=never to promote by hand instead.',
           );

@@ -73,6 +73,7 @@ const envSchema = z
     POLICY_CALL_TIMEOUT: durationSchema.optional(),
 
     DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    DATABASE_POOL_MAX: positiveInt(10),
     DECISION_STORE_DIR: z.string().default(path.join(projectRoot, '.data', 'decisions')),
 
     COMPLYCUBE_API_KEY: optionalString,
@@ -188,7 +189,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     /** The policy new onboardings start with: this release's defaults and the POLICY_* overrides. */
     policy: policy.data,
-    store: e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : { dataDir: e.DECISION_STORE_DIR },
+    store: e.DATABASE_URL
+      ? { databaseUrl: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
+      : { dataDir: e.DECISION_STORE_DIR },
     complyCube: {
       apiKey: e.COMPLYCUBE_API_KEY,
       baseUrl: e.COMPLYCUBE_BASE_URL,

@@ -57,8 +57,11 @@ export async function freePort(): Promise<number> {
 export async function startEmbeddedPostgres(options: {
   user: string;
   password: string;
+  /** Created unless it is `postgres`, which every cluster has. */
   database: string;
   port?: number;
+  /** Server flags, e.g. `-c max_connections=200`. */
+  flags?: string[];
 }): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(path.join(tmpdir(), 'kyc-postgres-'));
@@ -71,6 +74,7 @@ export async function startEmbeddedPostgres(options: {
     password: options.password,
     port,
     persistent: false,
+    postgresFlags: options.flags ?? [],
     // Needed to run as root, which PostgreSQL refuses; harmless otherwise.
     createPostgresUser: true,
     onLog: () => undefined,
@@ -78,7 +82,7 @@ export async function startEmbeddedPostgres(options: {
   });
   await postgres.initialise();
   await postgres.start();
-  await postgres.createDatabase(options.database);
+  if (options.database !== 'postgres') await postgres.createDatabase(options.database);
   return {
     url: `postgres://${options.user}:${options.password}@127.0.0.1:${port}/${options.database}`,
     port,

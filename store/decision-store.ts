@@ -48,6 +48,8 @@ export interface CheckMapping {
 export interface DecisionStoreOptions {
   /** `postgres://...`: use PostgreSQL. */
   databaseUrl?: string;
+  /** PostgreSQL connections this process may hold at once (default 10). */
+  poolMax?: number;
   /** Else PGlite in this directory; in memory when absent. */
   dataDir?: string;
 }
@@ -118,8 +120,8 @@ async function migrate(sql: Sql): Promise<void> {
   });
 }
 
-function postgres(databaseUrl: string): Sql {
-  const pool = new Pool({ connectionString: databaseUrl, max: 10 });
+function postgres(databaseUrl: string, poolMax = 10): Sql {
+  const pool = new Pool({ connectionString: databaseUrl, max: poolMax });
   // An idle client's error (the server restarted, say) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return {
@@ -212,7 +214,7 @@ interface DecisionRow {
 const iso = (value: Date | string) => new Date(value).toISOString();
 
 export async function openDecisionStore(options: DecisionStoreOptions = {}): Promise<DecisionStore> {
-  const sql = options.databaseUrl ? postgres(options.databaseUrl) : await embedded(options.dataDir);
+  const sql = options.databaseUrl ? postgres(options.databaseUrl, options.poolMax) : await embedded(options.dataDir);
   try {
     await migrate(sql);
   } catch (error) {

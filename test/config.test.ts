@@ -27,7 +27,7 @@ describe('configuration from the environment', () => {
       config.api.reviewerTokens.map((t) => t.name),
       ['alice', 'bob'],
     );
-    assert.deepEqual(config.store, { databaseUrl: 'postgres://kyc:pw@db:5432/kyc' });
+    assert.deepEqual(config.store, { databaseUrl: 'postgres://kyc:pw@db:5432/kyc', poolMax: 10 });
     assert.equal(config.worker.maxConcurrentActivityTaskExecutions, 7);
   });
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { EMULATOR_KEY, type TestSystem } from './system';
+import { APP_ENV, EMULATOR_KEY, type TestSystem } from './system';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -28,8 +28,10 @@ function spawnService(
     cwd: root,
     env: {
       ...process.env,
-      TEMPORAL_ADDRESS: system.env.address,
-      TEMPORAL_NAMESPACE: 'default',
+      // In the production topology: the app's environment from docker-compose.yml.
+      ...APP_ENV,
+      TEMPORAL_ADDRESS: system.temporalAddress,
+      TEMPORAL_NAMESPACE: system.namespace,
       TEMPORAL_TASK_QUEUE: system.taskQueue,
       ...env,
     },

@@ -33,6 +33,18 @@ export const REVIEWER_TOKEN = 'reviewer-token-0123456789abcdef';
 export const OTHER_REVIEWER_TOKEN = 'reviewer-token-fedcba9876543210';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/**
+ * Set by `npm run test:production`: the Temporal server of the production topology, its
+ * namespace, and the app's environment from docker-compose.yml, which the worker and API
+ * processes start with. Without them each test file starts its own dev server.
+ */
+export const EXTERNAL_TEMPORAL = process.env.TEST_TEMPORAL_ADDRESS
+  ? { address: process.env.TEST_TEMPORAL_ADDRESS, namespace: process.env.TEST_TEMPORAL_NAMESPACE ?? 'default' }
+  : undefined;
+export const APP_ENV: Record<string, string> = process.env.TEST_APP_ENV
+  ? (JSON.parse(process.env.TEST_APP_ENV) as Record<string, string>)
+  : {};
+
 /** Fast timings for tests; production defaults are days. */
 export const FAST_POLICY = {
   checkTimeout: '30s',
@@ -82,6 +94,9 @@ export const TEST_DEPLOYMENT = 'kyc-onboarding';
 export interface TestSystem {
   env: TestWorkflowEnvironment;
   client: Client;
+  namespace: string;
+  /** Temporal's frontend, `host:port`. */
+  temporalAddress: string;
   taskQueue: string;
   emulator: Emulator;
   emulatorUrl: string;
@@ -117,9 +132,12 @@ export interface TestSystem {
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   installTestRuntime();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: temporalCliExecutable(), searchAttributes: [onboardingStatusSearchAttribute] },
-  });
+  const env = EXTERNAL_TEMPORAL
+    ? await TestWorkflowEnvironment.createFromExistingServer(EXTERNAL_TEMPORAL)
+    : await TestWorkflowEnvironment.createLocal({
+        server: { executable: temporalCliExecutable(), searchAttributes: [onboardingStatusSearchAttribute] },
+      });
+  const namespace = EXTERNAL_TEMPORAL?.namespace ?? 'default';
   const taskQueue = `onboarding-test-${randomBytes(4).toString('hex')}`;
   const emulator = createEmulator({
     apiKeys: [EMULATOR_KEY],
@@ -156,7 +174,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     const build = await workflowBuild();
     worker = await createOnboardingWorker({
       connection: env.nativeConnection,
-      namespace: 'default',
+      namespace,
       taskQueue,
       build,
       deploymentName: TEST_DEPLOYMENT,
@@ -177,6 +195,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const system: TestSystem = {
     env,
     client: env.client,
+    namespace,
+    temporalAddress: env.address,
     taskQueue,
     emulator,
     emulatorUrl,

@@ -1,0 +1,124 @@
+/** What every route group shares: the Temporal client, the store, the policy, auth and the helpers. */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { DecisionStore } from '../store/decision-store';
+import {
+  getStateQuery,
+  onboardingWorkflowId,
+  type OnboardingPolicy,
+  type OnboardingState,
+} from '../workflows/onboarding-contract';
+import { type Principal, type Role, type TokenConfig } from './auth';
+import { HttpError } from './errors';
+
+export interface ApiOptions extends TokenConfig {
+  temporal: Client;
+  store: DecisionStore;
+  taskQueue: string;
+  /** The timing policy new onboardings start with (configuration's `POLICY_*`); `DEFAULT_POLICY` if absent. */
+  policy?: OnboardingPolicy;
+  /**
+   * ComplyCube's webhook secret; without it the webhook route answers 503. A function is read per
+   * request, for set-ups that register the webhook (and so learn the secret) after the API listens.
+   */
+  webhookSecret?: string | (() => string | undefined);
+  bodyLimitBytes?: number;
+  /** How long a request may wait on Temporal before answering 503. Well inside ComplyCube's 15 s. */
+  temporalDeadlineMs?: number;
+  /** The process's logger (`config/logging.ts`); else JSON lines at `logLevel`. */
+  logger?: FastifyBaseLogger;
+  logLevel?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+    rawBody?: Buffer;
+  }
+}
+
+export interface ApiContext {
+  temporal: Client;
+  store: DecisionStore;
+  taskQueue: string;
+  policy: OnboardingPolicy;
+  webhookSecret: () => string | undefined;
+  /** Runs a Temporal call under the API's deadline. */
+  withDeadline: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** A preHandler admitting only these roles' tokens. */
+  requireRole: (...roles: Role[]) => (request: FastifyRequest) => Promise<void>;
+}
+
+export function createContext(
+  options: ApiOptions & { policy: OnboardingPolicy },
+  authenticate: (authorization: string | undefined) => Principal | undefined,
+): ApiContext {
+  const deadlineMs = options.temporalDeadlineMs ?? 5_000;
+  return {
+    temporal: options.temporal,
+    store: options.store,
+    taskQueue: options.taskQueue,
+    policy: options.policy,
+    webhookSecret: () =>
+      typeof options.webhookSecret === 'function' ? options.webhookSecret() : options.webhookSecret,
+    withDeadline: (fn) => options.temporal.connection.withDeadline(Date.now() + deadlineMs, fn),
+    requireRole:
+      (...roles) =>
+      async (request) => {
+        const principal = authenticate(request.headers.authorization);
+        if (!principal) throw new HttpError(401, 'unauthorized', 'A valid bearer token is required');
+        if (!roles.includes(principal.role)) {
+          throw new HttpError(403, 'forbidden', `This route needs a ${roles.join(' or ')} token`);
+        }
+        request.principal = principal;
+      },
+  };
+}
+
+export const onboardingLink = (onboardingId: string) => `/v1/onboardings/${onboardingId}`;
+export const onboardingLinks = (onboardingId: string) => ({
+  self: onboardingLink(onboardingId),
+  decisions: `/v1/decisions/${onboardingId}`,
+});
+
+/**
+ * The run's own state, from its `getState` query; undefined when the decision store should
+ * answer instead: Temporal has forgotten the run, or the run has ended and no worker is up to
+ * answer the query (a query on a closed run replays it on a worker).
+ */
+export async function stateOf(context: ApiContext, onboardingId: string): Promise<OnboardingState | undefined> {
+  const handle = context.temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
+  try {
+    return await context.withDeadline(() => handle.query(getStateQuery));
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    const closed = await context
+      .withDeadline(() => handle.describe())
+      .then(
+        (description) => description.status.name !== 'RUNNING',
+        () => false,
+      );
+    if (closed) return undefined;
+    throw error;
+  }
+}
+
+/** An onboarding as the API shows it. */
+export function presentState(state: OnboardingState) {
+  return {
+    onboardingId: state.onboardingId,
+    workflowId: state.workflowId,
+    runId: state.runId,
+    status: state.status,
+    startedAt: state.startedAt,
+    checks: Object.values(state.checks),
+    reviewReasons: state.reviewReasons,
+    ...(state.reviewEscalatesAt ? { reviewEscalatesAt: state.reviewEscalatesAt } : {}),
+    ...(state.reviewExpiresAt ? { reviewExpiresAt: state.reviewExpiresAt } : {}),
+    policy: state.policy,
+    reviews: state.reviews,
+    refusedReviews: state.refusedReviews,
+    ...(state.decision ? { decision: state.decision } : {}),
+    links: onboardingLinks(state.onboardingId),
+  };
+}

@@ -238,7 +238,7 @@ export function failureFromResponse(
       message: summary,
       nonRetryable: false,
       details: [details],
-      ...(retryAfterMs !== undefined ? { nextRetryDelay: retryAfterMs } : {}),
+      ...(retryAfterMs !== undefined ? { nextRetryDelay: clampRetryDelay(retryAfterMs) } : {}),
     });
   }
   return ApplicationFailure.create({
@@ -247,6 +247,17 @@ export function failureFromResponse(
     nonRetryable: true,
     details: [details],
   });
+}
+
+/** The shortest and the longest wait a `Retry-After` may ask for. */
+export const RETRY_AFTER_BOUNDS_MS = { min: 1_000, max: 300_000 } as const;
+
+/**
+ * A `Retry-After` as the next retry's delay, within bounds: `0` would let Temporal retry at once
+ * (and a zero delay ends its retries), a day is somebody's mistake. A 429 must always be retried.
+ */
+export function clampRetryDelay(retryAfterMs: number): number {
+  return Math.min(RETRY_AFTER_BOUNDS_MS.max, Math.max(RETRY_AFTER_BOUNDS_MS.min, retryAfterMs));
 }
 
 /** `Retry-After` as delay-seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */

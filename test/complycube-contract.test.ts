@@ -143,6 +143,15 @@ describe('ComplyCube error classification', () => {
     });
   }
 
+  it('always retries a 429, whatever Retry-After asks: 0 and huge values are clamped', () => {
+    const delay = (header: string) => failureFromResponse('POST /checks', 429, '{}', header).nextRetryDelay;
+    assert.equal(delay('0'), 1_000);
+    assert.equal(delay('7'), 7_000);
+    assert.equal(delay('86400'), 300_000);
+    assert.equal(failureFromResponse('POST /checks', 429, '{}', '0').nonRetryable, false);
+    assert.equal(failureFromResponse('GET /checks/:id', 503, '{}', '0').nextRetryDelay, 1_000);
+  });
+
   it('reads Retry-After as seconds or as an HTTP date', () => {
     const now = new Date('2026-01-01T00:00:00Z');
     assert.equal(parseRetryAfter('3', now), 3000);

@@ -354,6 +354,21 @@ describe('onboarding workflow on a real Temporal dev server', () => {
       });
     });
 
+    it('approves a clear applicant through 429s that say Retry-After: 0, with each check created once', async () => {
+      const applicant = await system.seed();
+      await system.control('/faults', { kind: 'rate_limit', retryAfterSeconds: 0, method: 'POST', count: 3 });
+      await system.control('/faults', { kind: 'rate_limit', retryAfterSeconds: 0, method: 'GET', count: 3 });
+      const handle = await system.start(applicant);
+      // A 429 that ended the retries would send the clear applicant to review instead.
+      await system.waitForStatus(handle, 'approved', 30_000);
+      const decision = await resultOf(handle);
+      assert.deepEqual([decision.decision, decision.reason], ['approved', 'all_checks_clear']);
+      assert.deepEqual(await system.checkCount(applicant.clientId), {
+        identity_fraud_check: 1,
+        enhanced_identity_check: 1,
+      });
+    });
+
     it('sends a check whose create is refused for good to review as error', async () => {
       const applicant = await system.seed();
       await system.control('/faults', { kind: 'error', status: 402, method: 'POST', path: '/checks', count: 2 });

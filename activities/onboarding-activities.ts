@@ -132,6 +132,15 @@ export function createOnboardingActivities({
         workflowId: input.workflowId,
         runId: input.runId,
       });
+      // ComplyCube's event for this check may have come before the check was ours (the create's
+      // answer was lost): the API held it. If it says the check finished, read the check again now
+      // rather than wait for a poll.
+      const held = await store.takeHeldCheckEvents(check.id);
+      if (check.status === 'pending' && held.some((event) => event.status !== 'pending')) {
+        const checkId = check.id;
+        check = await withRateLimitBackoff(() => complyCube.getCheck(checkId));
+        log.info('A held webhook event said the check finished; read it again', { checkId, checkType: input.type });
+      }
       return snapshot(check);
     },
 

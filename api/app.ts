@@ -11,7 +11,7 @@ import { createAuthenticator } from './auth';
 import { createContext, type ApiOptions } from './context';
 import { errorHandler, HttpError } from './errors';
 import { openApiDocument } from './openapi';
-import { complyCubeWebhookRoutes } from './routes/complycube-webhook';
+import { complyCubeWebhookRoutes, WEBHOOK_PATH } from './routes/complycube-webhook';
 import { decisionRoutes } from './routes/decisions';
 import { healthRoutes } from './routes/health';
 import { onboardingRoutes } from './routes/onboardings';
@@ -44,6 +44,11 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     try {
       done(null, JSON.parse(body.toString('utf8')) as unknown);
     } catch {
+      // A signed webhook body that is not JSON is still ComplyCube's: its route answers it.
+      if (request.url === WEBHOOK_PATH) {
+        request.invalidJson = true;
+        return done(null, undefined);
+      }
       done(new HttpError(400, 'invalid_json', 'The request body is not valid JSON'), undefined);
     }
   });

@@ -25,6 +25,8 @@ export interface ApiOptions extends TokenConfig {
   bodyLimitBytes?: number;
   /** How long a request may wait on Temporal before answering 503. Well inside ComplyCube's 15 s. */
   temporalDeadlineMs?: number;
+  /** How long the answer to an idempotency key is kept (default 24 h). */
+  idempotencyRetentionMs?: number;
   /** The process's logger (`config/logging.ts`); else JSON lines at `logLevel`. */
   logger?: FastifyBaseLogger;
   logLevel?: string;
@@ -34,6 +36,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
     rawBody?: Buffer;
+    /** The webhook's body was not JSON; its signature is checked before that is answered. */
+    invalidJson?: boolean;
   }
 }
 
@@ -42,6 +46,7 @@ export interface ApiContext {
   store: DecisionStore;
   taskQueue: string;
   policy: OnboardingPolicy;
+  idempotencyRetentionMs: number;
   webhookSecret: () => string | undefined;
   /** Runs a Temporal call under the API's deadline. */
   withDeadline: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -59,6 +64,7 @@ export function createContext(
     store: options.store,
     taskQueue: options.taskQueue,
     policy: options.policy,
+    idempotencyRetentionMs: options.idempotencyRetentionMs ?? 24 * 3_600_000,
     webhookSecret: () =>
       typeof options.webhookSecret === 'function' ? options.webhookSecret() : options.webhookSecret,
     withDeadline: (fn) => options.temporal.connection.withDeadline(Date.now() + deadlineMs, fn),

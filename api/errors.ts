@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { StoreUnavailableError } from '../store/decision-store';
 
 /** An error the API answers with as it is: status, machine-readable code, message, and details. */
 export class HttpError extends Error {
@@ -36,16 +37,34 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
   return parsed.data;
 }
 
-/** Temporal is down or did not answer in time: the caller should try again. */
+// gRPC status codes.
+const UNKNOWN = 2;
+const INVALID_ARGUMENT = 3;
+const DEADLINE_EXCEEDED = 4;
+const RESOURCE_EXHAUSTED = 8;
+const UNAVAILABLE = 14;
+
+/** The gRPC status code of an error from Temporal: on the error, or on its `cause` (the SDK's ServiceError keeps it there). */
+export function grpcCodeOf(error: unknown): number | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'number') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Temporal is down, overloaded, or did not answer in time: the caller should try again. */
 export function isTemporalUnavailable(error: unknown): boolean {
-  const e = error as { code?: unknown; name?: unknown; message?: unknown };
-  // gRPC UNAVAILABLE (14), DEADLINE_EXCEEDED (4), or a connection that never came up.
-  return (
-    e.code === 14 ||
-    e.code === 4 ||
-    e.name === 'TransportError' ||
-    (typeof e.message === 'string' && /deadline|unavailable|connect|transport/i.test(e.message))
-  );
+  const code = grpcCodeOf(error);
+  return code === UNAVAILABLE || code === DEADLINE_EXCEEDED || code === RESOURCE_EXHAUSTED;
+}
+
+/** Temporal refused a page token it did not issue (or no longer accepts). */
+export function isRefusedPageToken(error: unknown): boolean {
+  const code = grpcCodeOf(error);
+  return code === INVALID_ARGUMENT || code === UNKNOWN;
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
@@ -54,6 +73,16 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return reply
       .code(error.statusCode)
       .send({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+  }
+  if (error instanceof StoreUnavailableError) {
+    request.log.warn({ cause: (error.cause as Error | undefined)?.message }, 'Decision store unavailable');
+    return reply
+      .code(503)
+      .send({ error: 'store_unavailable', message: 'The decision store cannot be reached; try again' });
+  }
+  if (isTemporalUnavailable(error)) {
+    request.log.warn({ grpcCode: grpcCodeOf(error) }, 'Temporal unavailable');
+    return reply.code(503).send({ error: 'temporal_unavailable', message: 'Temporal cannot be reached; try again' });
   }
   if (error.statusCode === 413) {
     return reply.code(413).send({ error: 'payload_too_large', message: 'The request body is too large' });
@@ -64,11 +93,10 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return reply.code(error.statusCode).send({ error: 'bad_request', message: 'The request is malformed' });
   }
-  if (isTemporalUnavailable(error)) {
-    request.log.warn({ err: { type: error.name, message: error.message } }, 'Temporal unavailable');
-    return reply.code(503).send({ error: 'temporal_unavailable', message: 'Temporal cannot be reached; try again' });
-  }
-  // Internals stay in the log, keyed by request ID; the caller gets the ID only.
-  request.log.error({ err: error }, 'Unhandled error');
+  // Unexpected: one line in the log, keyed by the request ID, and only the ID to the caller.
+  request.log.error(
+    { requestId: request.id, errorType: error.name, errorMessage: String(error.message).slice(0, 300) },
+    'Unhandled error',
+  );
   return reply.code(500).send({ error: 'internal_error', message: 'Internal error', requestId: request.id });
 }

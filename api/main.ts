@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, temporalConnectionOptions } from '../config/co
 import { createLogger } from '../config/logging';
 import { openDecisionStore } from '../store/decision-store';
 import { createApi } from './app';
+import { apiConnectionOptions } from './temporal-connection';
 
 /** The API process: onboarding routes and ComplyCube's webhook, until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   }
   const store = await openDecisionStore(config.store);
   // Lazy: the API starts, and /readyz says so, while Temporal is still coming up.
-  const connection = Connection.lazy(temporalConnectionOptions(config.temporal));
+  const connection = Connection.lazy(apiConnectionOptions(temporalConnectionOptions(config.temporal)));
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const app = await createApi({
     temporal,
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     serviceTokens: config.api.serviceTokens,
     reviewerTokens: config.api.reviewerTokens,
     bodyLimitBytes: config.api.bodyLimitBytes,
+    idempotencyRetentionMs: config.api.idempotencyRetentionMs,
     logger: createLogger({ level: config.logLevel, format: config.logFormat, name: 'api' }),
   });
   let stopping = false;

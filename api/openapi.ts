@@ -34,6 +34,20 @@ const onboardingId = {
 
 const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
 
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Retries with the same key and the same request get the first answer (with Idempotent-Replayed: true), ' +
+    'for 24 h, from any API instance; the same key with another request is refused (422).',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+
+const unavailable = errorResponse(
+  'Temporal (temporal_unavailable) or the decision store (store_unavailable) unreachable',
+);
+
 /** The API's OpenAPI 3.1 document; request bodies come from the same zod schemas the routes validate with. */
 export function openApiDocument() {
   return {
@@ -52,16 +66,29 @@ export function openApiDocument() {
     paths: {
       '/v1/onboardings': {
         post: {
-          summary: 'Start an onboarding (service token). Idempotent while it runs.',
-          requestBody: { required: true, content: { 'application/json': { schema: json(onboardingRequestSchema) } } },
+          summary:
+            'Start an onboarding (service token). The same request again answers the running or ended onboarding; ' +
+            'a new run for a client whose onboarding has ended only with "reverify": true.',
+          parameters: [idempotencyKey],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: json(onboardingRequestSchema.extend({ reverify: z.boolean().optional() })),
+              },
+            },
+          },
           responses: {
             201: ok('Started'),
-            200: ok('The same request is already running: that onboarding'),
-            400: errorResponse('Invalid body'),
+            200: ok('The same request: the onboarding already running, or the outcome of the one that ended'),
+            400: errorResponse('Invalid body or Idempotency-Key'),
             401: errorResponse('No or unknown token'),
             403: errorResponse('Not a service token'),
-            409: errorResponse('Another onboarding of this client is running'),
-            503: errorResponse('Temporal unavailable'),
+            409: errorResponse(
+              'onboarding_in_progress: another request for this client runs; idempotency_key_in_progress',
+            ),
+            422: errorResponse('idempotency_key_reused: the key was used for another request'),
+            503: unavailable,
           },
         },
         get: {
@@ -71,30 +98,37 @@ export function openApiDocument() {
             { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
             { name: 'pageToken', in: 'query', schema: { type: 'string' } },
           ],
-          responses: { 200: ok('A page of onboardings'), 400: errorResponse('Invalid query') },
+          responses: {
+            200: ok('A page of onboardings'),
+            400: errorResponse('Invalid query, or invalid_page_token: a token this listing did not give out'),
+            503: unavailable,
+          },
         },
       },
       '/v1/onboardings/{onboardingId}': {
         get: {
           summary: 'An onboarding: status, checks, review history, decision',
           parameters: [onboardingId],
-          responses: { 200: ok('The onboarding'), 404: errorResponse('Unknown onboarding') },
+          responses: { 200: ok('The onboarding'), 404: errorResponse('Unknown onboarding'), 503: unavailable },
         },
       },
       '/v1/onboardings/{onboardingId}/review': {
         post: {
           summary: "Submit a review decision (reviewer token; the reviewer is the token's owner)",
-          parameters: [onboardingId],
+          parameters: [onboardingId, idempotencyKey],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: json(reviewDecisionSchema.omit({ reviewer: true })) } },
           },
           responses: {
             200: ok('Accepted: the decided onboarding'),
-            400: errorResponse('Invalid body'),
+            202: ok('Accepted: the decision is being recorded (status decision_recording); follow links.self'),
+            400: errorResponse('Invalid body or Idempotency-Key'),
             403: errorResponse('Not a reviewer token'),
             404: errorResponse('Unknown onboarding'),
-            409: errorResponse('Not awaiting review, or already decided'),
+            409: errorResponse('review_not_due, already_decided, or idempotency_key_in_progress'),
+            422: errorResponse('idempotency_key_reused'),
+            503: unavailable,
           },
         },
       },
@@ -102,7 +136,7 @@ export function openApiDocument() {
         get: {
           summary: 'Recorded decisions for an onboarding, newest first, kept after Temporal forgets the run',
           parameters: [onboardingId],
-          responses: { 200: ok('The decisions'), 404: errorResponse('None recorded') },
+          responses: { 200: ok('The decisions'), 404: errorResponse('None recorded'), 503: unavailable },
         },
       },
       '/webhooks/complycube': {
@@ -110,9 +144,12 @@ export function openApiDocument() {
           summary: "ComplyCube's webhook (signed with ComplyCube-Signature; no bearer token)",
           security: [],
           responses: {
-            200: ok('Handled (routed, duplicate, or not for any onboarding)'),
+            200: ok(
+              'Handled: routed, duplicate, held (for a check no run has adopted yet), not routed, ' +
+                'or ignored (signed but not a usable event)',
+            ),
             401: errorResponse('Missing or invalid signature'),
-            503: errorResponse('Temporal unavailable: ComplyCube will retry'),
+            503: errorResponse('Temporal or the store unavailable, or the same event in progress: ComplyCube retries'),
           },
         },
       },

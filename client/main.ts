@@ -34,7 +34,7 @@ import {
 } from '../workflows/onboarding-contract';
 
 const USAGE = `usage: npm run onboarding -- <command>
-  start    --client-id ID --address-id ID --document-id ID --live-video-id ID
+  start    --client-id ID --address-id ID --document-id ID --live-video-id ID [--reverify]
            [--check-timeout D] [--review-sla D] [--review-expiry D]      (D: 30s, 15m, 24h, 7d;
            defaults from POLICY_* in the environment, else 24h, 24h, 30d)
   show     ONBOARDING_ID
@@ -59,6 +59,7 @@ async function main(argv: string[]): Promise<void> {
       'check-timeout': { type: 'string' },
       'review-sla': { type: 'string' },
       'review-expiry': { type: 'string' },
+      reverify: { type: 'boolean' },
       status: { type: 'string' },
       decision: { type: 'string' },
       reason: { type: 'string' },
@@ -101,12 +102,14 @@ async function main(argv: string[]): Promise<void> {
         try {
           const handle = await client.workflow.start(
             WORKFLOW_TYPE,
-            onboardingStartOptions(request, config.temporal.taskQueue, resolved.data),
+            onboardingStartOptions(request, config.temporal.taskQueue, resolved.data, values.reverify ?? false),
           );
           print({ onboardingId: request.clientId, workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
         } catch (error) {
           if (error instanceof WorkflowExecutionAlreadyStartedError) {
-            throw new UsageError(`an onboarding of client ${request.clientId} is already running`);
+            throw new UsageError(
+              `client ${request.clientId} has an onboarding running, or one that ended (--reverify starts a new run then)`,
+            );
           }
           throw error;
         }

@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { DEFAULT_COMPLYCUBE_BASE_URL } from '../complycube/client';
 import { describeZodError } from '../complycube/schemas';
 import { LOG_FORMATS, LOG_LEVELS } from './logging';
-import { DEFAULT_POLICY, durationSchema, resolvePolicy, TASK_QUEUE } from '../workflows/onboarding-contract';
+import {
+  DEFAULT_POLICY,
+  durationSchema,
+  parseDuration,
+  resolvePolicy,
+  TASK_QUEUE,
+} from '../workflows/onboarding-contract';
 
 const projectRoot = path.resolve(__dirname, '..');
 
@@ -86,6 +92,7 @@ const envSchema = z
     API_SERVICE_TOKENS: tokenList,
     API_REVIEWER_TOKENS: tokenList,
     API_BODY_LIMIT_BYTES: positiveInt(64 * 1024),
+    IDEMPOTENCY_RETENTION: durationSchema.default('24h'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
   })
@@ -204,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       serviceTokens: e.API_SERVICE_TOKENS,
       reviewerTokens: e.API_REVIEWER_TOKENS,
       bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
+      idempotencyRetentionMs: parseDuration(e.IDEMPOTENCY_RETENTION),
     },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

@@ -15,6 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createOnboardingActivities } from '../activities/onboarding-activities';
 import { createApi } from '../api/app';
+import { apiConnectionOptions } from '../api/temporal-connection';
 import { ComplyCubeClient } from '../complycube/client';
 import { createEmulator, type Emulator } from '../complycube-emulator/emulator';
 import { registerWebhook } from '../complycube-emulator/seed-applicant';
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     stops.push({ name: 'the Temporal dev server', stop: () => server.stop() });
     const namespace = config.temporal.namespace;
     const nativeConnection = await NativeConnection.connect({ address: server.address });
-    const clientConnection = await Connection.connect({ address: server.address });
+    const clientConnection = await Connection.connect(apiConnectionOptions({ address: server.address }));
     stops.push({
       name: 'the Temporal connections',
       stop: async () => {
@@ -159,6 +160,7 @@ async function main(): Promise<void> {
       serviceTokens: devTokens ? [{ name: 'dev-backend', token: DEV_SERVICE_TOKEN }] : config.api.serviceTokens,
       reviewerTokens: devTokens ? [{ name: 'dev-reviewer', token: DEV_REVIEWER_TOKEN }] : config.api.reviewerTokens,
       bodyLimitBytes: config.api.bodyLimitBytes,
+      idempotencyRetentionMs: config.api.idempotencyRetentionMs,
       logger: log.child({ name: 'api' }),
     });
     const apiUrl = await api.listen({ host: config.api.host, port: config.api.port });

@@ -4,6 +4,7 @@ import { createServer, Socket, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { createApi } from '../api/app';
+import { apiConnectionOptions } from '../api/temporal-connection';
 import { signWebhookBody } from '../complycube/webhook-signature';
 import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
 import { DEFAULT_POLICY } from '../workflows/onboarding-contract';
@@ -123,7 +124,7 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
       assert.deepEqual((await waitForStatus(applicant.clientId, 'approved')).body.policy, DEFAULT_POLICY);
     });
 
-    it('is idempotent while running, 409 for a different request, and starts a new run once ended', async () => {
+    it('is idempotent while running and after it ended, 409 for a different request, a new run only on reverify', async () => {
       const applicant = await system.seed();
       await system.control(`/clients/${applicant.clientId}/behaviour`, {
         identity_fraud_check: { latencyMs: 1500 },
@@ -138,7 +139,13 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
       assert.equal(different.body.error, 'onboarding_in_progress');
 
       await waitForStatus(applicant.clientId, 'approved');
-      const reverification = await start(applicant);
+      // A retry of the same start after the run has ended starts nothing: it answers the outcome.
+      const retried = await start(applicant);
+      assert.deepEqual([retried.status, retried.body.status, retried.body.runId], [200, 'approved', first.body.runId]);
+      const reverification = await call('POST', '/v1/onboardings', {
+        token: SERVICE_TOKEN,
+        body: { ...applicant, reverify: true },
+      });
       assert.equal(reverification.status, 201);
       assert.notEqual(reverification.body.runId, first.body.runId);
       await waitForStatus(applicant.clientId, 'approved');
@@ -401,7 +408,7 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
       await system.client.workflow.getHandle(`onboarding-${applicant.clientId}`).cancel();
     });
 
-    it('de-duplicates a replayed event and acknowledges events for unknown checks', async () => {
+    it('de-duplicates a replayed event and holds events for checks no run has adopted', async () => {
       const applicant = await system.seed();
       await system.control(`/clients/${applicant.clientId}/behaviour`, {
         enhanced_identity_check: { neverComplete: true },
@@ -427,7 +434,7 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
 
       const unknown = event(hexId());
       const reply = await deliver(unknown, signWebhookBody(unknown, system.webhookSecret));
-      assert.deepEqual([reply.status, await reply.json()], [200, { received: true, routed: false }]);
+      assert.deepEqual([reply.status, await reply.json()], [200, { received: true, held: true }]);
       await system.client.workflow.getHandle(`onboarding-${applicant.clientId}`).cancel();
     });
 
@@ -435,7 +442,7 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
       const [host = '127.0.0.1', port = '7233'] = system.env.address.split(':');
       const proxy = new SwitchableProxy({ host: host === 'localhost' ? '127.0.0.1' : host, port: Number(port) });
       await proxy.up();
-      const connection = Connection.lazy({ address: `127.0.0.1:${proxy.port}` });
+      const connection = Connection.lazy(apiConnectionOptions({ address: `127.0.0.1:${proxy.port}` }));
       let secret = '';
       const api = await createApi({
         temporal: new Client({ connection, namespace: 'default' }),

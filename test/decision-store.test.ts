@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { openDecisionStore, type DecisionStore } from '../store/decision-store';
+import { Client } from 'pg';
+import { openDecisionStore, StoreUnavailableError, type DecisionStore } from '../store/decision-store';
 import type { OnboardingDecision } from '../workflows/onboarding-contract';
 import { TEST_DATABASE_URL } from './helpers/system';
 
@@ -81,7 +82,7 @@ for (const [name, open] of backends) {
       }
     });
 
-    it('maps checks to runs and remembers handled webhook events', async () => {
+    it('maps checks to runs', async () => {
       const store = await open();
       try {
         const onboardingId = id();
@@ -98,12 +99,89 @@ for (const [name, open] of backends) {
         assert.equal(await store.findCheck(id()), undefined);
         assert.deepEqual([...(await store.checkIdsOfOtherRuns(onboardingId, 'run-2'))], [mapping.checkId]);
         assert.equal((await store.checkIdsOfOtherRuns(onboardingId, 'run-1')).size, 0);
+      } finally {
+        await store.close();
+      }
+    });
 
+    it('lets exactly one of many concurrent deliveries claim a webhook event, and a released one again', async () => {
+      const store = await open();
+      try {
         const eventId = id();
-        assert.equal(await store.hasWebhookEvent(eventId), false);
-        await store.recordWebhookEvent(eventId, 'check.completed');
-        await store.recordWebhookEvent(eventId, 'check.completed');
-        assert.equal(await store.hasWebhookEvent(eventId), true);
+        const claims = await Promise.all(
+          Array.from({ length: 10 }, () => store.claimWebhookEvent(eventId, 'check.completed')),
+        );
+        assert.deepEqual(
+          claims.filter((c) => c === 'claimed'),
+          ['claimed'],
+        );
+        assert.ok(claims.filter((c) => c !== 'claimed').every((c) => c === 'in_progress'));
+        await store.releaseWebhookEvent(eventId);
+        assert.equal(await store.claimWebhookEvent(eventId, 'check.completed'), 'claimed');
+        await store.settleWebhookEvent(eventId, 'handled');
+        assert.equal(await store.claimWebhookEvent(eventId, 'check.completed'), 'settled');
+        await store.releaseWebhookEvent(eventId);
+        assert.equal(await store.claimWebhookEvent(eventId, 'check.completed'), 'settled', 'a settled event stays');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('holds events for a check until its adoption takes them, once', async () => {
+      const store = await open();
+      try {
+        const checkId = id();
+        const event = { eventId: id(), checkId, status: 'complete', outcome: 'clear' };
+        await store.holdCheckEvent(event);
+        await store.holdCheckEvent(event);
+        assert.deepEqual(await store.takeHeldCheckEvents(checkId), [event]);
+        assert.deepEqual(await store.takeHeldCheckEvents(checkId), []);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps the answer to an idempotency key: replayed for the same request, refused for another', async () => {
+      const store = await open();
+      try {
+        const key = { scope: 'POST /v1/onboardings backend', key: id() };
+        const claim = (requestHash: string) => store.claimIdempotencyKey({ ...key, requestHash, retentionMs: 60_000 });
+        assert.deepEqual(await claim('hash-a'), { kind: 'claimed' });
+        assert.deepEqual(await claim('hash-a'), { kind: 'in_progress' });
+        assert.deepEqual(await claim('hash-b'), { kind: 'mismatch' });
+        await store.completeIdempotencyKey({ ...key, statusCode: 201, response: { onboardingId: 'x' } });
+        assert.deepEqual(await claim('hash-a'), { kind: 'replay', statusCode: 201, response: { onboardingId: 'x' } });
+        assert.deepEqual(await claim('hash-b'), { kind: 'mismatch' });
+        await store.releaseIdempotencyKey(key);
+        assert.equal((await claim('hash-a')).kind, 'replay', 'an answered key is not given back');
+
+        const other = { scope: key.scope, key: id() };
+        await store.claimIdempotencyKey({ ...other, requestHash: 'h', retentionMs: 60_000 });
+        await store.releaseIdempotencyKey(other);
+        assert.deepEqual(await store.claimIdempotencyKey({ ...other, requestHash: 'h2', retentionMs: 60_000 }), {
+          kind: 'claimed',
+        });
+        assert.deepEqual(
+          await store.claimIdempotencyKey({ ...key, scope: 'another caller', requestHash: 'z', retentionMs: 1 }),
+          {
+            kind: 'claimed',
+          },
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('forgets an idempotency key after its retention', async () => {
+      const store = await open();
+      try {
+        const key = { scope: 'POST /v1/onboardings backend', key: id() };
+        await store.claimIdempotencyKey({ ...key, requestHash: 'a', retentionMs: 1 });
+        await store.completeIdempotencyKey({ ...key, statusCode: 201, response: {} });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.deepEqual(await store.claimIdempotencyKey({ ...key, requestHash: 'b', retentionMs: 60_000 }), {
+          kind: 'claimed',
+        });
       } finally {
         await store.close();
       }
@@ -112,14 +190,36 @@ for (const [name, open] of backends) {
 }
 
 describe('decision store migrations', () => {
-  it('are safe to run from several instances at once on PostgreSQL', async () => {
-    const stores = await Promise.all(
-      Array.from({ length: 6 }, () => openDecisionStore({ databaseUrl: TEST_DATABASE_URL })),
-    );
+  it('are safe to run from several instances at once, on a fresh PostgreSQL database', async () => {
+    // A database of its own, so the schema does not exist yet and every instance races to create it.
+    const admin = new Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    const name = `migrations_${id()}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = `/${name}`;
     try {
-      await Promise.all(stores.map((store) => store.ping()));
+      const stores = await Promise.all(
+        Array.from({ length: 6 }, () => openDecisionStore({ databaseUrl: url.toString() })),
+      );
+      try {
+        await Promise.all(stores.map((store) => store.ping()));
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+      const check = new Client({ connectionString: url.toString() });
+      await check.connect();
+      const { rows } = await check.query<{ version: number }>(
+        'SELECT version FROM decision_store_migrations ORDER BY 1',
+      );
+      await check.end();
+      assert.deepEqual(
+        rows.map((row) => row.version),
+        [1, 2],
+      );
     } finally {
-      await Promise.all(stores.map((store) => store.close()));
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
     }
   });
 
@@ -138,7 +238,10 @@ describe('decision store migrations', () => {
     }
   });
 
-  it('report an unreachable PostgreSQL clearly', async () => {
-    await assert.rejects(openDecisionStore({ databaseUrl: 'postgres://postgres@127.0.0.1:1/test' }), /ECONNREFUSED/);
+  it('report an unreachable PostgreSQL as the store being unavailable', async () => {
+    await assert.rejects(
+      openDecisionStore({ databaseUrl: 'postgres://postgres@127.0.0.1:1/test' }),
+      (error: unknown) => error instanceof StoreUnavailableError,
+    );
   });
 });

@@ -6,6 +6,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   type ActivityOptions,
@@ -52,6 +53,9 @@ const POLICY_DEFAULTS_OF_0_1_0: OnboardingPolicy = {
   maxPollInterval: '30m',
   callTimeout: '30s',
 };
+
+/** Since 0.3.0: a reviewer's decision is recorded by a regular activity, not a local one. */
+const RECORD_REVIEWED_DECISION_AS_ACTIVITY = 'record-reviewed-decision-as-activity';
 
 /** Refused review messages kept in the state, newest last; older ones are only counted. */
 const REFUSED_REVIEWS_KEPT = 10;
@@ -192,10 +196,15 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
   // activity it runs inside the workflow task and saves a server round trip. A local activity runs
   // again when its workflow task fails (a signal arriving as it completes does that), so only an
   // idempotent call that costs nothing to repeat may be one: ComplyCube calls stay regular activities.
-  const { recordDecision } = proxyLocalActivities<OnboardingActivities>({
+  const recordDecisionOptions: ActivityOptions = {
     startToCloseTimeout: ms(policy.callTimeout),
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
-  });
+  };
+  const { recordDecision } = proxyLocalActivities<OnboardingActivities>(recordDecisionOptions);
+  // A reviewer's decision is recorded by a regular activity: a local activity holds its workflow
+  // task open until it ends, and with it the acceptance of the review Update, so a slow store
+  // would keep the reviewer from hearing that the decision was taken (docs/edges.md).
+  const { recordDecision: recordReviewedDecision } = proxyActivities<OnboardingActivities>(recordDecisionOptions);
 
   const applySnapshot = (check: CheckState, snapshot: CheckSnapshot) => {
     check.checkId = snapshot.checkId;
@@ -320,7 +329,11 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
   };
 
   const finish = async (decision: OnboardingDecision): Promise<OnboardingDecision> => {
-    await recordDecision(decision);
+    if (decision.decidedByKind === 'reviewer' && patched(RECORD_REVIEWED_DECISION_AS_ACTIVITY)) {
+      await recordReviewedDecision(decision);
+    } else {
+      await recordDecision(decision);
+    }
     state.decision = decision;
     setStatus(decision.decision);
     log.info('Onboarding decided', { decision: decision.decision, decidedByKind: decision.decidedByKind });

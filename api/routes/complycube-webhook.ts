@@ -1,16 +1,44 @@
-/** ComplyCube's webhook: verified, de-duplicated, and forwarded to the run that created the check. */
+/**
+ * ComplyCube's webhook: verified, claimed once across every API process, and forwarded to the run
+ * that created the check, or held until a run adopts the check. docs/edges.md explains.
+ */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { checkEventPayloadSchema, webhookEventSchema } from '../../complycube/schemas';
 import { isValidWebhookSignature, SIGNATURE_HEADER } from '../../complycube/webhook-signature';
 import { checkCompletedSignal } from '../../workflows/onboarding-contract';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 
+export const WEBHOOK_PATH = '/webhooks/complycube';
+
+/** What the store can keep: printable IDs and types of sane length. */
+const usableEventSchema = webhookEventSchema.extend({
+  id: z.string().regex(/^[\x21-\x7e]{1,128}$/),
+  type: z.string().regex(/^[a-z0-9._-]{1,64}$/),
+});
+
+/** How long a second delivery of an event waits for the first to be forwarded. */
+const DUPLICATE_WAIT_MS = 5_000;
+
+const FORWARDED = (type: string) =>
+  type === 'check.failed' || type === 'check.completed' || type.startsWith('check.completed.');
+
 export function complyCubeWebhookRoutes(app: FastifyInstance, context: ApiContext): void {
   const { temporal, store, withDeadline } = context;
 
-  app.post('/webhooks/complycube', async (request, reply: FastifyReply) => {
+  /** Claims the event, waiting a little while another request forwards it. */
+  const claim = async (eventId: string, type: string) => {
+    const until = Date.now() + DUPLICATE_WAIT_MS;
+    for (;;) {
+      const result = await store.claimWebhookEvent(eventId, type);
+      if (result !== 'in_progress' || Date.now() > until) return result;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  app.post(WEBHOOK_PATH, async (request, reply: FastifyReply) => {
     const secret = context.webhookSecret();
     if (!secret) throw new HttpError(503, 'webhook_not_configured', 'COMPLYCUBE_WEBHOOK_SECRET is not set');
     const signature = request.headers[SIGNATURE_HEADER];
@@ -21,34 +49,69 @@ export function complyCubeWebhookRoutes(app: FastifyInstance, context: ApiContex
       request.log.warn('Webhook with a missing or invalid signature');
       throw new HttpError(401, 'invalid_signature', 'Missing or invalid ComplyCube-Signature');
     }
-    const event = webhookEventSchema.safeParse(request.body);
-    if (!event.success) throw new HttpError(400, 'invalid_event', 'Not a ComplyCube event');
+    // Signed, so ComplyCube's: answering anything but 2xx would only make it retry what cannot work.
+    const ignore = (reason: string) => {
+      request.log.warn({ reason }, 'Signed webhook body ignored');
+      return reply.code(200).send({ received: true, ignored: reason });
+    };
+    if (request.invalidJson) return ignore('not_json');
+    const event = usableEventSchema.safeParse(request.body);
+    if (!event.success) return ignore('not_an_event');
     const { id: eventId, type } = event.data;
     const log = request.log.child({ eventId, eventType: type });
+    const payload = checkEventPayloadSchema.safeParse(event.data.payload);
+    if (!FORWARDED(type) || event.data.resourceType !== 'check' || !payload.success) {
+      log.info('Webhook event not routed');
+      return reply.code(200).send({ received: true, routed: false });
+    }
 
-    if (await store.hasWebhookEvent(eventId)) {
+    const claimed = await claim(eventId, type);
+    if (claimed === 'settled') {
       log.info('Duplicate webhook event');
       return reply.code(200).send({ received: true, duplicate: true });
     }
-    const forwards = type === 'check.failed' || type === 'check.completed' || type.startsWith('check.completed.');
-    const payload = checkEventPayloadSchema.safeParse(event.data.payload);
-    if (!forwards || event.data.resourceType !== 'check' || !payload.success) {
-      log.info('Webhook event not routed');
-      await store.recordWebhookEvent(eventId, type);
-      return reply.code(200).send({ received: true, routed: false });
+    if (claimed === 'in_progress') {
+      throw new HttpError(503, 'event_in_progress', 'This event is being handled by another request; retry later');
     }
-    const mapping = await store.findCheck(payload.data.id);
+    try {
+      return await forward(log, reply, eventId, payload.data);
+    } catch (error) {
+      // Not forwarded: give the claim back, so ComplyCube's redelivery tries again.
+      await store.releaseWebhookEvent(eventId).catch(() => undefined);
+      throw error;
+    }
+  });
+
+  async function forward(
+    log: FastifyBaseLogger,
+    reply: FastifyReply,
+    eventId: string,
+    check: z.infer<typeof checkEventPayloadSchema>,
+  ) {
+    let mapping = await store.findCheck(check.id);
     if (!mapping) {
-      log.warn({ checkId: payload.data.id }, 'Webhook event for a check no onboarding knows');
-      await store.recordWebhookEvent(eventId, type);
-      return reply.code(200).send({ received: true, routed: false });
+      // No run has this check yet (its create's answer was lost): hold the event for the run that
+      // adopts it, then look again, so an adoption in between cannot miss it.
+      await store.holdCheckEvent({
+        eventId,
+        checkId: check.id,
+        status: check.status,
+        ...(check.outcome ? { outcome: check.outcome } : {}),
+      });
+      mapping = await store.findCheck(check.id);
+      if (!mapping) {
+        await store.settleWebhookEvent(eventId, 'held');
+        log.info({ checkId: check.id }, 'Webhook event held for a check no run has adopted yet');
+        return reply.code(200).send({ received: true, held: true });
+      }
+      await store.takeHeldCheckEvents(check.id);
     }
     try {
       await withDeadline(() =>
         temporal.workflow.getHandle(mapping.workflowId, mapping.runId).signal(checkCompletedSignal, {
-          checkId: payload.data.id,
-          status: payload.data.status,
-          ...(payload.data.outcome ? { outcome: payload.data.outcome } : {}),
+          checkId: check.id,
+          status: check.status,
+          ...(check.outcome ? { outcome: check.outcome } : {}),
           eventId,
         }),
       );
@@ -58,8 +121,8 @@ export function complyCubeWebhookRoutes(app: FastifyInstance, context: ApiContex
       log.info({ workflowId: mapping.workflowId }, 'Webhook event for a finished onboarding');
     }
     // Only now is it handled: an event acknowledged before reaching Temporal could be lost.
-    await store.recordWebhookEvent(eventId, type);
-    log.info({ checkId: payload.data.id, workflowId: mapping.workflowId }, 'Webhook event routed');
+    await store.settleWebhookEvent(eventId, 'handled');
+    log.info({ checkId: check.id, workflowId: mapping.workflowId }, 'Webhook event routed');
     return reply.code(200).send({ received: true, routed: true });
-  });
+  }
 }

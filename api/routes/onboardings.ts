@@ -1,8 +1,7 @@
 /** Start, follow and list onboardings. */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { onboardingStartOptions } from '../../client/start-options';
 import { complyCubeIdSchema } from '../../complycube/schemas';
 import {
   WORKFLOW_TYPE,
@@ -10,13 +9,18 @@ import {
   onboardingRequestSchema,
   onboardingStatusSchema,
   onboardingStatusSearchAttribute,
-  onboardingWorkflowId,
-  type OnboardingRequest,
 } from '../../workflows/onboarding-contract';
 import { onboardingLink, onboardingLinks, presentState, stateOf, type ApiContext } from '../context';
-import { HttpError, validate } from '../errors';
+import { HttpError, isRefusedPageToken, validate } from '../errors';
+import { idempotent } from '../idempotency';
+import { startOnboarding } from '../start-onboarding';
 
 export const onboardingIdParams = z.strictObject({ onboardingId: complyCubeIdSchema });
+const startBodySchema = onboardingRequestSchema.extend({
+  /** Start a new run for a client whose onboarding has ended (re-verification). */
+  reverify: z.boolean().optional(),
+});
+const pageTokenSchema = z.strictObject({ l: z.string(), t: z.string().min(1).max(8192) });
 const listQuerySchema = z.strictObject({
   status: onboardingStatusSchema.optional(),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
@@ -30,54 +34,14 @@ const listQuerySchema = z.strictObject({
 export function onboardingRoutes(app: FastifyInstance, context: ApiContext): void {
   const { temporal, store, withDeadline, requireRole } = context;
 
-  // Start an onboarding.
+  // Start an onboarding: idempotent by itself, and by `Idempotency-Key` for the exact answer.
   app.post('/v1/onboardings', { preHandler: requireRole('service') }, async (request, reply) => {
-    const body: OnboardingRequest = validate(onboardingRequestSchema, request.body);
-    const workflowId = onboardingWorkflowId(body.clientId);
-    const answer = (code: 200 | 201, runId: string, status: string) =>
-      reply
-        .code(code)
-        .header('location', onboardingLink(body.clientId))
-        .send({
-          onboardingId: body.clientId,
-          workflowId,
-          runId,
-          status,
-          links: { self: onboardingLink(body.clientId) },
-        });
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      try {
-        const handle = await withDeadline(() =>
-          temporal.workflow.start(WORKFLOW_TYPE, onboardingStartOptions(body, context.taskQueue, context.policy)),
-        );
-        request.log.info({ workflowId, runId: handle.firstExecutionRunId }, 'Onboarding started');
-        return answer(201, handle.firstExecutionRunId, 'checks_running');
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
-      const description = await withDeadline(() => temporal.workflow.getHandle(workflowId).describe());
-      if (description.status.name !== 'RUNNING') continue; // It just ended: start the new run.
-      const running = onboardingRequestSchema.safeParse(description.memo?.request);
-      const same =
-        running.success && (Object.keys(body) as (keyof OnboardingRequest)[]).every((k) => running.data[k] === body[k]);
-      if (!same) {
-        throw new HttpError(
-          409,
-          'onboarding_in_progress',
-          'This client has an onboarding in progress with other inputs',
-          {
-            onboardingId: body.clientId,
-            links: { self: onboardingLink(body.clientId) },
-          },
-        );
-      }
-      return answer(
-        200,
-        description.runId,
-        description.typedSearchAttributes.get(onboardingStatusSearchAttribute) ?? 'checks_running',
-      );
-    }
-    throw new HttpError(409, 'onboarding_in_flux', 'The onboarding changed while starting; try again');
+    const { reverify = false, ...body } = validate(startBodySchema, request.body);
+    return idempotent(context, request, reply, 'POST /v1/onboardings', { ...body, reverify }, async () => {
+      const answer = await startOnboarding(context, body, reverify, request.log);
+      reply.header('location', onboardingLink(body.clientId));
+      return answer;
+    });
   });
 
   // Follow one onboarding.
@@ -105,14 +69,19 @@ export function onboardingRoutes(app: FastifyInstance, context: ApiContext): voi
     const query = validate(listQuerySchema, request.query);
     const filters = [`WorkflowType = '${WORKFLOW_TYPE}'`];
     if (query.status) filters.push(`${onboardingStatusSearchAttribute.name} = '${query.status}'`);
+    const visibilityQuery = filters.join(' AND ');
+    const temporalToken = query.pageToken ? readPageToken(query.pageToken, visibilityQuery) : undefined;
     const response = await withDeadline(() =>
       temporal.workflowService.listWorkflowExecutions({
         namespace: temporal.options.namespace,
-        query: filters.join(' AND '),
+        query: visibilityQuery,
         pageSize: query.pageSize,
-        ...(query.pageToken ? { nextPageToken: Buffer.from(query.pageToken, 'base64url') } : {}),
+        ...(temporalToken ? { nextPageToken: temporalToken } : {}),
       }),
-    );
+    ).catch((error: unknown) => {
+      if (temporalToken && isRefusedPageToken(error)) throw invalidPageToken();
+      throw error;
+    });
     const items = (response.executions ?? []).flatMap((execution) => {
       const workflowId = execution.execution?.workflowId ?? '';
       const onboardingId = onboardingIdFromWorkflowId(workflowId);
@@ -137,7 +106,36 @@ export function onboardingRoutes(app: FastifyInstance, context: ApiContext): voi
         },
       ];
     });
-    const next = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+    const next = response.nextPageToken?.length ? writePageToken(response.nextPageToken, visibilityQuery) : undefined;
     return { items, ...(next ? { nextPageToken: next } : {}) };
   });
 }
+
+/**
+ * Page tokens carry Temporal's token and which listing it belongs to, so a token from another
+ * listing, or one that was never ours, is refused (400) before Temporal sees it.
+ */
+function writePageToken(temporalToken: Uint8Array, visibilityQuery: string): string {
+  const listing = createHash('sha256').update(visibilityQuery).digest('hex').slice(0, 16);
+  return Buffer.from(JSON.stringify({ l: listing, t: Buffer.from(temporalToken).toString('base64') })).toString(
+    'base64url',
+  );
+}
+
+function readPageToken(pageToken: string, visibilityQuery: string): Buffer {
+  const listing = createHash('sha256').update(visibilityQuery).digest('hex').slice(0, 16);
+  const parsed = pageTokenSchema.safeParse(
+    (() => {
+      try {
+        return JSON.parse(Buffer.from(pageToken, 'base64url').toString('utf8')) as unknown;
+      } catch {
+        return undefined;
+      }
+    })(),
+  );
+  if (!parsed.success || parsed.data.l !== listing) throw invalidPageToken();
+  return Buffer.from(parsed.data.t, 'base64');
+}
+
+const invalidPageToken = () =>
+  new HttpError(400, 'invalid_page_token', 'pageToken is not one this listing gave out; start from the first page');

@@ -1,42 +1,94 @@
-/** A reviewer's decision, as the workflow's validated Update. */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+/**
+ * A reviewer's decision, as the workflow's validated Update. Answered as soon as the workflow has
+ * accepted it: 200 with the decided state once it is recorded, or 202 if recording takes longer;
+ * an accepted decision is never reported as a failure. A retry with the same Idempotency-Key is
+ * the same Update to Temporal (its ID comes from the key), so it gets the first one's outcome.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type WorkflowUpdateHandle,
+} from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { onboardingWorkflowId, reviewDecisionSchema, submitReviewUpdate } from '../../workflows/onboarding-contract';
-import { presentState, type ApiContext } from '../context';
-import { HttpError, validate } from '../errors';
+import {
+  onboardingWorkflowId,
+  reviewDecisionSchema,
+  submitReviewUpdate,
+  type OnboardingState,
+} from '../../workflows/onboarding-contract';
+import { onboardingLinks, presentState, type ApiContext } from '../context';
+import { grpcCodeOf, HttpError, validate } from '../errors';
+import { derivedId, idempotencyKeyOf, idempotent, type Answer } from '../idempotency';
 import { onboardingIdParams } from './onboardings';
 
 const reviewBodySchema = reviewDecisionSchema.omit({ reviewer: true });
+const ROUTE = 'POST /v1/onboardings/:onboardingId/review';
+/** How long an accepted review waits for its decision to be recorded before answering 202. */
+const RECORDING_WAIT_MS = 5_000;
+const FAILED_PRECONDITION = 9;
 
 export function reviewRoutes(app: FastifyInstance, context: ApiContext): void {
   const { temporal, store, withDeadline, requireRole } = context;
 
-  app.post('/v1/onboardings/:onboardingId/review', { preHandler: requireRole('reviewer') }, async (request) => {
+  app.post('/v1/onboardings/:onboardingId/review', { preHandler: requireRole('reviewer') }, async (request, reply) => {
     const { onboardingId } = validate(onboardingIdParams, request.params);
     const body = validate(reviewBodySchema, request.body);
     const reviewer = request.principal!.name;
-    const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
-    try {
-      const state = await withDeadline(() =>
-        handle.executeUpdate(submitReviewUpdate, { args: [{ ...body, reviewer }] }),
-      );
-      request.log.info({ onboardingId, decision: body.decision, reviewer }, 'Review accepted');
-      return presentState(state);
-    } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError) {
-        const reason = error.cause?.message ?? 'rejected';
-        throw new HttpError(409, reason.startsWith('review_not_due') ? 'review_not_due' : 'already_decided', reason);
+    const key = idempotencyKeyOf(request);
+    const updateId = key ? derivedId('review', ROUTE, request, key) : randomUUID();
+    return idempotent(context, request, reply, ROUTE, { onboardingId, ...body }, async (): Promise<Answer> => {
+      const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
+      let update: WorkflowUpdateHandle<OnboardingState>;
+      try {
+        update = await withDeadline(() =>
+          handle.startUpdate(submitReviewUpdate, {
+            args: [{ ...body, reviewer }],
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+            updateId,
+          }),
+        );
+      } catch (error) {
+        throw await refusal(error, onboardingId);
       }
-      if (error instanceof WorkflowNotFoundError) {
-        const decided = (await store.decisionsFor(onboardingId)).length > 0;
-        if (decided) throw new HttpError(409, 'already_decided', 'This onboarding is already decided');
-        throw new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
+      // Accepted or refused by now: a refusal is the outcome at once; an acceptance runs on to the record.
+      try {
+        const state = await temporal.connection.withDeadline(Date.now() + RECORDING_WAIT_MS, () => update.result());
+        request.log.info({ onboardingId, decision: body.decision, reviewer }, 'Review accepted');
+        return { statusCode: 200, body: presentState(state) };
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError) throw await refusal(error, onboardingId);
+        // Accepted, so decided: the record is on its way (a slow store), or Temporal went away meanwhile.
+        request.log.warn({ onboardingId, grpcCode: grpcCodeOf(error) }, 'Review accepted; decision still recording');
+        return {
+          statusCode: 202,
+          body: {
+            onboardingId,
+            status: 'decision_recording',
+            message: 'The review was accepted; the decision is being recorded. Follow the link.',
+            links: onboardingLinks(onboardingId),
+          },
+        };
       }
-      // An update to a run that has just closed.
-      if (/already completed|workflow.*(closed|completed)/i.test((error as Error).message ?? '')) {
-        throw new HttpError(409, 'already_decided', 'This onboarding is already decided');
-      }
-      throw error;
-    }
+    });
   });
+
+  /** Why the workflow did not take a review: an HttpError to answer with, or the error as it came. */
+  async function refusal(error: unknown, onboardingId: string): Promise<unknown> {
+    if (error instanceof WorkflowUpdateFailedError) {
+      const reason = error.cause?.message ?? 'rejected';
+      return new HttpError(409, reason.startsWith('review_not_due') ? 'review_not_due' : 'already_decided', reason);
+    }
+    // The run has ended (or is unknown): Temporal answers NOT_FOUND or FAILED_PRECONDITION.
+    if (error instanceof WorkflowNotFoundError || grpcCodeOf(error) === FAILED_PRECONDITION) {
+      const decided = (await store.decisionsFor(onboardingId)).length > 0;
+      if (decided) return new HttpError(409, 'already_decided', 'This onboarding is already decided');
+      if (error instanceof WorkflowNotFoundError) {
+        return new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
+      }
+      return new HttpError(409, 'already_decided', 'This onboarding has ended');
+    }
+    return error;
+  }
 }

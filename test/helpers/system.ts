@@ -4,12 +4,13 @@
  * worker — all in this process, each test file with its own.
  */
 import { randomBytes } from 'node:crypto';
-import { type Client, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Logger, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createOnboardingActivities } from '../../activities/onboarding-activities';
 import { createApi } from '../../api/app';
+import { apiConnectionOptions } from '../../api/temporal-connection';
 import { ComplyCubeClient } from '../../complycube/client';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../complycube-emulator/emulator';
 import { registerWebhook, seedApplicant, type SeededApplicant } from '../../complycube-emulator/seed-applicant';
@@ -86,6 +87,8 @@ export interface TestSystemOptions {
   emulator?: EmulatorOptions;
   /** Run a worker in this process (default true), as a version of `TEST_DEPLOYMENT` made current at once. */
   worker?: boolean;
+  /** The store as the worker's activities see it (a slow store, say); the API sees the real one. */
+  activityStore?: (store: DecisionStore) => DecisionStore;
 }
 
 /** The Worker Deployment the tests' workers are versions of. */
@@ -151,8 +154,10 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const store = await openDecisionStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {});
 
   let webhookSecret = '';
+  // The API's own connection, configured as in production (it gives up quickly on an outage).
+  const apiConnection = await Connection.connect(apiConnectionOptions({ address: env.address }));
   const api = await createApi({
-    temporal: env.client,
+    temporal: new Client({ connection: apiConnection, namespace }),
     store,
     taskQueue,
     webhookSecret: () => webhookSecret,
@@ -180,7 +185,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       deploymentName: TEST_DEPLOYMENT,
       activities: createOnboardingActivities({
         complyCube: new ComplyCubeClient({ baseUrl: emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 2_000 }),
-        store,
+        store: options.activityStore ? options.activityStore(store) : store,
       }),
     });
     workerRun = worker.run();
@@ -266,6 +271,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
         await workerRun;
       }
       await api.close();
+      await apiConnection.close();
       await emulator.close();
       await store.close();
       await env.teardown();

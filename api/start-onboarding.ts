@@ -1,0 +1,102 @@
+/**
+ * Starting an onboarding, so that a retried request never starts (and bills) a second run: the same
+ * request while one runs gets that one; after one has ended, that one's outcome, unless it asks
+ * for a new run (`reverify`); another request for a client whose onboarding runs is a conflict.
+ */
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { onboardingStartOptions } from '../client/start-options';
+import {
+  WORKFLOW_TYPE,
+  onboardingRequestSchema,
+  onboardingStatusSearchAttribute,
+  onboardingWorkflowId,
+  type OnboardingRequest,
+} from '../workflows/onboarding-contract';
+import { onboardingLink, onboardingLinks, type ApiContext } from './context';
+import { HttpError } from './errors';
+import type { Answer } from './idempotency';
+
+export async function startOnboarding(
+  context: ApiContext,
+  request: OnboardingRequest,
+  reverify: boolean,
+  log: { info(fields: object, message: string): void },
+): Promise<Answer> {
+  const { temporal, store, withDeadline } = context;
+  const onboardingId = request.clientId;
+  const workflowId = onboardingWorkflowId(onboardingId);
+  const answer = (statusCode: 200 | 201, runId: string, status: string, extra: object = {}): Answer => ({
+    statusCode,
+    body: { onboardingId, workflowId, runId, status, ...extra, links: onboardingLinks(onboardingId) },
+  });
+
+  /** The run of this workflow ID as Temporal has it, or undefined when it has none (or forgot it). */
+  const current = () =>
+    withDeadline(() => temporal.workflow.getHandle(workflowId).describe()).catch((error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    });
+
+  /** A running onboarding: this request again (200), or another request for the client (409). */
+  const running = (description: NonNullable<Awaited<ReturnType<typeof current>>>): Answer => {
+    const inputs = onboardingRequestSchema.safeParse(description.memo?.request);
+    const same =
+      inputs.success &&
+      (Object.keys(request) as (keyof OnboardingRequest)[]).every((k) => inputs.data[k] === request[k]);
+    if (!same) {
+      throw new HttpError(
+        409,
+        'onboarding_in_progress',
+        'This client has an onboarding in progress with other inputs',
+        {
+          onboardingId,
+          links: { self: onboardingLink(onboardingId) },
+        },
+      );
+    }
+    return answer(
+      200,
+      description.runId,
+      description.typedSearchAttributes.get(onboardingStatusSearchAttribute) ?? 'checks_running',
+    );
+  };
+
+  /** An onboarding that has ended: its recorded decision, or what Temporal says of it. */
+  const ended = async (description?: Awaited<ReturnType<typeof current>>): Promise<Answer> => {
+    const [latest] = await store.decisionsFor(onboardingId);
+    if (latest && (!description || latest.runId === description.runId)) {
+      return answer(200, latest.runId, latest.decision, { decision: latest });
+    }
+    if (!description)
+      throw new HttpError(409, 'onboarding_in_flux', 'The onboarding changed while starting; try again');
+    const status = description.typedSearchAttributes.get(onboardingStatusSearchAttribute);
+    return answer(200, description.runId, status ?? description.status.name.toLowerCase());
+  };
+
+  // Temporal forgets ended runs after its retention; the store does not. Without `reverify`, an
+  // onboarding decided before is answered, not run again.
+  if (!reverify && (await store.decisionsFor(onboardingId)).length > 0) {
+    const description = await current();
+    return description?.status.name === 'RUNNING' ? running(description) : ended(description);
+  }
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      const handle = await withDeadline(() =>
+        temporal.workflow.start(
+          WORKFLOW_TYPE,
+          onboardingStartOptions(request, context.taskQueue, context.policy, reverify),
+        ),
+      );
+      log.info({ workflowId, runId: handle.firstExecutionRunId, reverify }, 'Onboarding started');
+      return answer(201, handle.firstExecutionRunId, 'checks_running');
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    const description = await current();
+    if (!description) continue; // Gone between the start and the look: try again.
+    if (description.status.name === 'RUNNING') return running(description);
+    if (!reverify) return ended(description);
+    // With reverify, an ended run does not block the start: it just ended; start again.
+  }
+  throw new HttpError(409, 'onboarding_in_flux', 'The onboarding changed while starting; try again');
+}

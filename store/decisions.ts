@@ -1,0 +1,82 @@
+/** Decisions: one row per workflow run, kept after Temporal has forgotten the run. */
+import type { CheckState, OnboardingDecision } from '../workflows/onboarding-contract';
+import type { Sql } from './sql';
+
+/** A recorded decision: the workflow's decision and when the store took it. */
+export interface DecisionRecord extends OnboardingDecision {
+  recordedAt: string;
+}
+
+export interface DecisionRecords {
+  /** Records a decision once per workflow run; a repeat leaves the first row as it is. */
+  recordDecision(decision: OnboardingDecision): Promise<{ inserted: boolean }>;
+  /** Every decision recorded for an onboarding (one per run), newest first. */
+  decisionsFor(onboardingId: string): Promise<DecisionRecord[]>;
+}
+
+interface DecisionRow {
+  workflow_id: string;
+  run_id: string;
+  onboarding_id: string;
+  decision: OnboardingDecision['decision'];
+  decided_by_kind: OnboardingDecision['decidedByKind'];
+  decided_by: string;
+  reason: string;
+  review_reasons: string[];
+  checks: CheckState[];
+  started_at: Date;
+  decided_at: Date;
+  recorded_at: Date;
+}
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+export function decisionRecords(sql: Sql): DecisionRecords {
+  return {
+    async recordDecision(d) {
+      const { rows } = await sql.query<{ workflow_id: string }>(
+        `INSERT INTO onboarding_decisions
+           (workflow_id, run_id, onboarding_id, decision, decided_by_kind, decided_by, reason,
+            review_reasons, checks, started_at, decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11)
+         ON CONFLICT (workflow_id, run_id) DO NOTHING
+         RETURNING workflow_id`,
+        [
+          d.workflowId,
+          d.runId,
+          d.onboardingId,
+          d.decision,
+          d.decidedByKind,
+          d.decidedBy,
+          d.reason,
+          JSON.stringify(d.reviewReasons),
+          JSON.stringify(d.checks),
+          d.startedAt,
+          d.decidedAt,
+        ],
+      );
+      return { inserted: rows.length === 1 };
+    },
+
+    async decisionsFor(onboardingId) {
+      const { rows } = await sql.query<DecisionRow>(
+        `SELECT * FROM onboarding_decisions WHERE onboarding_id = $1 ORDER BY decided_at DESC, recorded_at DESC`,
+        [onboardingId],
+      );
+      return rows.map((row) => ({
+        onboardingId: row.onboarding_id,
+        workflowId: row.workflow_id,
+        runId: row.run_id,
+        decision: row.decision,
+        decidedByKind: row.decided_by_kind,
+        decidedBy: row.decided_by,
+        reason: row.reason,
+        reviewReasons: row.review_reasons,
+        checks: row.checks,
+        startedAt: iso(row.started_at),
+        decidedAt: iso(row.decided_at),
+        recordedAt: iso(row.recorded_at),
+      }));
+    },
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The store's SQL connection, on PostgreSQL or on PGlite (PostgreSQL compiled to WebAssembly,
+ * embedded in this process), and its one schema with its migrations.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { DatabaseError, Pool } from 'pg';
+
+/** A minimal SQL connection both back ends provide. */
+export interface Sql {
+  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  /** Runs `fn` in one transaction on one connection. */
+  transaction<T>(fn: (sql: Pick<Sql, 'query'>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The store cannot be reached (or refuses connections): the caller may try again later. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(options: { cause: unknown }) {
+    super('the decision store cannot be reached', options);
+  }
+}
+
+/**
+ * Whether PostgreSQL failed to be there, by the error's type: a server-reported error carries a
+ * SQLSTATE (`DatabaseError`), and only connection exceptions (class 08), an admin or crash
+ * shutdown (57P01–57P03) and too many connections (53300) among those mean "away"; any error
+ * without a SQLSTATE comes from the connection itself (refused, reset, timed out, terminated).
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  if (error instanceof DatabaseError) {
+    const code = error.code ?? '';
+    return code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code);
+  }
+  return error instanceof Error;
+}
+
+/** Arbitrary, fixed: serializes migrations across processes. */
+const MIGRATION_LOCK = 727_274_001;
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE onboarding_decisions (
+     workflow_id     text        NOT NULL,
+     run_id          text        NOT NULL,
+     onboarding_id   text        NOT NULL,
+     decision        text        NOT NULL CHECK (decision IN ('approved', 'rejected', 'withdrawn')),
+     decided_by_kind text        NOT NULL CHECK (decided_by_kind IN ('automatic', 'reviewer', 'system')),
+     decided_by      text        NOT NULL,
+     reason          text        NOT NULL,
+     review_reasons  jsonb       NOT NULL,
+     checks          jsonb       NOT NULL,
+     started_at      timestamptz NOT NULL,
+     decided_at      timestamptz NOT NULL,
+     recorded_at     timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (workflow_id, run_id)
+   );
+   CREATE INDEX onboarding_decisions_by_onboarding ON onboarding_decisions (onboarding_id, decided_at DESC);
+   CREATE TABLE onboarding_checks (
+     check_id      text        PRIMARY KEY,
+     check_type    text        NOT NULL,
+     onboarding_id text        NOT NULL,
+     workflow_id   text        NOT NULL,
+     run_id        text        NOT NULL,
+     created_at    timestamptz NOT NULL DEFAULT now()
+   );
+   CREATE INDEX onboarding_checks_by_onboarding ON onboarding_checks (onboarding_id);
+   CREATE TABLE webhook_events (
+     event_id    text        PRIMARY KEY,
+     event_type  text        NOT NULL,
+     received_at timestamptz NOT NULL DEFAULT now()
+   );`,
+  // Webhook events are claimed before their signal and settled after it; events for checks not
+  // yet known are held; idempotency keys keep the answers to retried requests.
+  `ALTER TABLE webhook_events ADD COLUMN state text NOT NULL DEFAULT 'handled'
+     CHECK (state IN ('claimed', 'handled', 'held'));
+   ALTER TABLE webhook_events ADD COLUMN claimed_at timestamptz;
+   CREATE TABLE held_webhook_events (
+     event_id    text        PRIMARY KEY,
+     check_id    text        NOT NULL,
+     status      text        NOT NULL,
+     outcome     text,
+     received_at timestamptz NOT NULL DEFAULT now()
+   );
+   CREATE INDEX held_webhook_events_by_check ON held_webhook_events (check_id);
+   CREATE TABLE idempotency_keys (
+     scope        text        NOT NULL,
+     key          text        NOT NULL,
+     request_hash text        NOT NULL,
+     status_code  integer,
+     response     jsonb,
+     created_at   timestamptz NOT NULL DEFAULT now(),
+     expires_at   timestamptz NOT NULL,
+     PRIMARY KEY (scope, key)
+   );
+   CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);`,
+];
+
+/**
+ * Brings the schema up to date. Safe to run from several instances at once: a transaction-scoped
+ * advisory lock lets one apply each migration while the others wait, then find it applied.
+ */
+export async function migrate(sql: Sql): Promise<void> {
+  await sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS decision_store_migrations (
+      version    integer     PRIMARY KEY,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await tx.query<{ version: number }>('SELECT version FROM decision_store_migrations');
+    const applied = new Set(rows.map((row) => row.version));
+    for (const [index, migration] of MIGRATIONS.entries()) {
+      const version = index + 1;
+      if (applied.has(version)) continue;
+      for (const statement of migration.split(/;\s*\n/).filter((s) => s.trim())) await tx.query(statement);
+      await tx.query('INSERT INTO decision_store_migrations (version) VALUES ($1)', [version]);
+    }
+  });
+}
+
+/** Rethrows a connection failure as StoreUnavailableError; anything else as it is. */
+async function guarded<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw isConnectionFailure(error) ? new StoreUnavailableError({ cause: error }) : error;
+  }
+}
+
+export function postgres(databaseUrl: string, poolMax = 10): Sql {
+  // A server that does not answer fails a request in 2 s rather than holding it.
+  const pool = new Pool({ connectionString: databaseUrl, max: poolMax, connectionTimeoutMillis: 2_000 });
+  // An idle client's error (the server restarted, say) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  // Only errors of PostgreSQL's own calls are classified; a transaction body's errors pass as they are.
+  return {
+    query: <T>(text: string, params?: unknown[]) =>
+      guarded(async () => ({ rows: (await pool.query(text, params)).rows as T[] })),
+    async transaction(fn) {
+      const client = await guarded(() => pool.connect());
+      try {
+        await guarded(() => client.query('BEGIN'));
+        const result = await fn({
+          query: <T>(text: string, params?: unknown[]) =>
+            guarded(async () => ({ rows: (await client.query(text, params)).rows as T[] })),
+        });
+        await guarded(() => client.query('COMMIT'));
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same directory would corrupt
+ * it. A pid file claims the directory; a claim by a process that has died is taken over.
+ */
+function claimDirectory(dataDir: string): () => void {
+  const pidFile = path.join(dataDir, 'owner.pid');
+  let owner: number | undefined;
+  try {
+    owner = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    owner = undefined;
+  }
+  if (owner && owner !== process.pid) {
+    let alive = true;
+    try {
+      process.kill(owner, 0);
+    } catch {
+      alive = false;
+    }
+    if (alive) {
+      throw new Error(
+        `the embedded decision store in ${dataDir} is in use by process ${owner}; ` +
+          'set DATABASE_URL to share one store between processes',
+      );
+    }
+  }
+  writeFileSync(pidFile, String(process.pid));
+  return () => rmSync(pidFile, { force: true });
+}
+
+export async function embedded(dataDir: string | undefined): Promise<Sql> {
+  let release = () => undefined as void;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    release = claimDirectory(dataDir);
+  }
+  const db = dataDir ? new PGlite(dataDir) : new PGlite();
+  await db.waitReady;
+  return {
+    query: (text, params) => db.query(text, params),
+    transaction: (fn) => db.transaction((tx) => fn({ query: (text, params) => tx.query(text, params) })),
+    async close() {
+      await db.close();
+      release();
+    },
+  };
+}

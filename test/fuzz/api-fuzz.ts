@@ -1,0 +1,267 @@
+/**
+ * Property-based requests to every route of the API: arbitrary methods, paths, headers, query
+ * strings and bodies, near-valid onboarding and review bodies, and webhook bodies signed with the
+ * real secret. The property: no 5xx, every error in the documented `{error, message}` shape. Used
+ * by `test/api-fuzz.test.ts` (a few hundred cases in `npm test`) and `npm run fuzz` (any number).
+ */
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { signWebhookBody } from '../../complycube/webhook-signature';
+import { REVIEWER_TOKEN, SERVICE_TOKEN, type TestSystem } from '../helpers/system';
+
+export interface FuzzOptions {
+  runs: number;
+  seed?: number;
+}
+
+export interface FuzzReport {
+  seed: number;
+  runs: number;
+  /** Answers by status code. */
+  statuses: Record<number, number>;
+  /** The first counterexample, shrunk, if the property failed. */
+  failure?: string;
+  readyAfter: boolean;
+}
+
+interface FuzzRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+const hex24 = fc.stringMatching(/^[0-9a-f]{24}$/);
+const anyId = fc.oneof(
+  hex24,
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.constantFrom('', '..', '%00', '%2F', 'a'.repeat(500), '0'.repeat(24), 'ABCDEF0123456789abcdef01'),
+);
+const pathSegment = (id: string) => encodeURIComponent(id);
+
+const route = fc.oneof(
+  fc.constant('/v1/onboardings'),
+  anyId.map((id) => `/v1/onboardings/${pathSegment(id)}`),
+  anyId.map((id) => `/v1/onboardings/${pathSegment(id)}/review`),
+  anyId.map((id) => `/v1/decisions/${pathSegment(id)}`),
+  fc.constant('/webhooks/complycube'),
+  fc.constantFrom('/healthz', '/readyz', '/openapi.json', '/docs', '/', '/v1', '/v2/nothing', '/webhooks'),
+  fc.webPath().map((p) => p || '/'),
+);
+
+const queryValue = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.constantFrom('awaiting_review', 'approved', 'escalated', '0', '-1', '101', '20', 'AAAA', '%'),
+  fc.integer().map(String),
+);
+const query = fc
+  .array(fc.tuple(fc.constantFrom('status', 'pageSize', 'pageToken', 'x', 'status[]', ''), queryValue), {
+    maxLength: 4,
+  })
+  .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}` : ''));
+
+/** Header values fetch accepts: printable, no line breaks. */
+const headerValue = fc.string({ maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''));
+const authorization = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom(
+    `Bearer ${SERVICE_TOKEN}`,
+    `Bearer ${REVIEWER_TOKEN}`,
+    `bearer ${SERVICE_TOKEN}`,
+    'Bearer',
+    'Basic x',
+  ),
+  headerValue.map((v) => `Bearer ${v}`),
+);
+const contentType = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+  ),
+  headerValue,
+);
+
+const onboardingBody = fc.record(
+  {
+    clientId: fc.oneof(hex24, anyId),
+    addressId: fc.oneof(hex24, anyId),
+    documentId: fc.oneof(hex24, anyId),
+    liveVideoId: fc.oneof(hex24, anyId),
+    reverify: fc.oneof(fc.boolean(), fc.jsonValue()),
+    extra: fc.jsonValue(),
+  },
+  { requiredKeys: [] },
+);
+const reviewBody = fc.record(
+  {
+    decision: fc.oneof(fc.constantFrom('approve', 'reject', 'maybe', ''), fc.jsonValue()),
+    reason: fc.oneof(fc.string({ maxLength: 3000 }), fc.constantFrom('<script>alert(1)</script>', ''), fc.jsonValue()),
+    reviewer: fc.string(),
+  },
+  { requiredKeys: [] },
+);
+const eventLike = fc.record(
+  {
+    id: fc.oneof(hex24, fc.string({ maxLength: 200 }), fc.constant('x'.repeat(9000)), fc.constant('e\u0000v')),
+    type: fc.oneof(
+      fc.constantFrom('check.completed', 'check.completed.clear', 'check.failed', 'check.pending', 'client.created'),
+      fc.string({ maxLength: 80 }),
+    ),
+    resourceType: fc.oneof(fc.constantFrom('check', 'client'), fc.string()),
+    payload: fc.oneof(
+      fc.record(
+        {
+          id: fc.oneof(hex24, fc.string()),
+          status: fc.oneof(fc.constantFrom('complete', 'failed', 'pending'), fc.string()),
+          outcome: fc.oneof(fc.constantFrom('clear', 'attention'), fc.string()),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.jsonValue(),
+    ),
+    createdAt: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.string(),
+    ),
+  },
+  { requiredKeys: [] },
+);
+const rawBody = fc.oneof(
+  fc.constant(undefined),
+  fc.jsonValue().map((v) => JSON.stringify(v)),
+  onboardingBody.map((v) => JSON.stringify(v)),
+  reviewBody.map((v) => JSON.stringify(v)),
+  eventLike.map((v) => JSON.stringify(v)),
+  fc.string({ maxLength: 200 }),
+  fc.constantFrom('{', '"', '{"a":', '\u0000', '[]', 'null', 'x'.repeat(70_000)),
+);
+
+/** A route with the method it takes, most of the time; any method on any path, the rest. */
+const target = fc.oneof(
+  { weight: 3, arbitrary: fc.constant({ method: 'POST', path: '/v1/onboardings' }) },
+  { weight: 2, arbitrary: fc.constant({ method: 'GET', path: '/v1/onboardings' }) },
+  { weight: 2, arbitrary: anyId.map((id) => ({ method: 'GET', path: `/v1/onboardings/${pathSegment(id)}` })) },
+  { weight: 3, arbitrary: anyId.map((id) => ({ method: 'POST', path: `/v1/onboardings/${pathSegment(id)}/review` })) },
+  { weight: 1, arbitrary: anyId.map((id) => ({ method: 'GET', path: `/v1/decisions/${pathSegment(id)}` })) },
+  { weight: 1, arbitrary: fc.constant({ method: 'POST', path: '/webhooks/complycube' }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
+      path: route,
+    }),
+  },
+);
+
+/** A request to any route, with any headers and body. */
+const anyRequest: fc.Arbitrary<FuzzRequest> = fc
+  .record({
+    target,
+    query,
+    authorization,
+    contentType,
+    idempotencyKey: fc.option(headerValue, { nil: undefined }),
+    requestId: fc.option(headerValue, { nil: undefined }),
+    body: rawBody,
+  })
+  .map(
+    ({
+      target: { method, path },
+      query: q,
+      authorization: auth,
+      contentType: type,
+      idempotencyKey,
+      requestId,
+      body,
+    }) => ({
+      method,
+      path: `${path}${q}`,
+      headers: {
+        ...(auth !== undefined ? { authorization: auth } : {}),
+        ...(type !== undefined ? { 'content-type': type } : {}),
+        ...(idempotencyKey !== undefined ? { 'idempotency-key': idempotencyKey } : {}),
+        ...(requestId !== undefined ? { 'x-request-id': requestId } : {}),
+      },
+      ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
+    }),
+  );
+
+/** A webhook delivery with a valid signature over an arbitrary body. */
+const signedWebhook = (secret: () => string): fc.Arbitrary<FuzzRequest> =>
+  fc
+    .oneof(
+      eventLike.map((v) => JSON.stringify(v)),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 300 }),
+    )
+    .map((body) => ({
+      method: 'POST',
+      path: '/webhooks/complycube',
+      headers: { 'content-type': 'application/json', 'complycube-signature': signWebhookBody(body, secret()) },
+      body,
+    }));
+
+/** What makes an answer wrong: a 5xx, or an error not in the documented shape. */
+function problem(status: number, text: string, method: string): string | undefined {
+  if (status >= 500) return `answered ${status}: ${text.slice(0, 300)}`;
+  if (status >= 400 && method !== 'HEAD') {
+    try {
+      const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+      if (typeof body.error !== 'string' || typeof body.message !== 'string')
+        return `error shape: ${text.slice(0, 300)}`;
+    } catch {
+      return `error not JSON (${status}): ${text.slice(0, 300)}`;
+    }
+  }
+  return undefined;
+}
+
+export async function fuzzApi(system: TestSystem, options: FuzzOptions): Promise<FuzzReport> {
+  const seed = options.seed ?? randomBytes(4).readUInt32BE(0);
+  const statuses: Record<number, number> = {};
+  const property = fc.asyncProperty(
+    fc.oneof(
+      anyRequest,
+      signedWebhook(() => system.webhookSecret),
+    ),
+    async (req) => {
+      const response = await fetch(`${system.apiUrl}${req.path}`, {
+        method: req.method,
+        headers: req.headers,
+        ...(req.body !== undefined ? { body: req.body } : {}),
+      });
+      const text = await response.text();
+      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      const wrong = problem(response.status, text, req.method);
+      if (wrong) throw new Error(`${req.method} ${req.path.slice(0, 200)}: ${wrong}`);
+    },
+  );
+  const result = await fc.check(property, { numRuns: options.runs, seed, endOnFailure: true });
+  const readyAfter = (await fetch(`${system.apiUrl}/readyz`)).status === 200;
+  return {
+    seed,
+    runs: result.numRuns,
+    statuses,
+    ...(result.failed ? { failure: fc.defaultReportMessage(result) ?? 'failed' } : {}),
+    readyAfter,
+  };
+}
+
+export function describeReport(report: FuzzReport): string {
+  const byStatus = Object.entries(report.statuses)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([status, count]) => `${status}: ${count}`)
+    .join(', ');
+  const fivexx = Object.entries(report.statuses)
+    .filter(([status]) => Number(status) >= 500)
+    .reduce((sum, [, count]) => sum + count, 0);
+  return (
+    `fuzz seed ${report.seed}: ${report.runs} requests, ${fivexx} 5xx; by status ${byStatus}; ` +
+    `API ${report.readyAfter ? 'ready' : 'NOT ready'} afterwards` +
+    (report.failure ? `\n${report.failure}` : '')
+  );
+}

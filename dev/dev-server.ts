@@ -10,7 +10,8 @@ export interface DevServerOptions {
   cli: string;
   ip: string;
   port: number;
-  uiPort: number;
+  /** The Web UI's port; none without it. */
+  uiPort?: number;
   dbFilename: string;
   namespace: string;
   /** `name=Type` pairs registered at start. */
@@ -19,7 +20,10 @@ export interface DevServerOptions {
 
 export interface DevServer {
   address: string;
+  /** Graceful: SIGTERM, SIGKILL after 10 s. */
   stop(): Promise<void>;
+  /** SIGKILL at once, as a crash would (the chaos suite). */
+  kill(): Promise<void>;
 }
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
@@ -30,8 +34,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     options.ip,
     '--port',
     String(options.port),
-    '--ui-port',
-    String(options.uiPort),
+    ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     '--db-filename',
     options.dbFilename,
     '--namespace',
@@ -81,6 +84,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       const timer = setTimeout(() => process.kill(-server.pid!, 'SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      process.removeListener('exit', killOnExit);
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      process.kill(-server.pid!, 'SIGKILL');
+      await exited;
     },
   };
 }

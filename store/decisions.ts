@@ -1,6 +1,6 @@
 /** Decisions: one row per workflow run, kept after Temporal has forgotten the run. */
 import type { CheckState, OnboardingDecision } from '../workflows/onboarding-contract';
-import type { Sql } from './sql';
+import { storableJson, storableText, type Sql } from './sql';
 
 /** A recorded decision: the workflow's decision and when the store took it. */
 export interface DecisionRecord extends OnboardingDecision {
@@ -47,10 +47,10 @@ export function decisionRecords(sql: Sql): DecisionRecords {
           d.onboardingId,
           d.decision,
           d.decidedByKind,
-          d.decidedBy,
-          d.reason,
-          JSON.stringify(d.reviewReasons),
-          JSON.stringify(d.checks),
+          storableText(d.decidedBy),
+          storableText(d.reason),
+          storableJson(d.reviewReasons),
+          storableJson(d.checks),
           d.startedAt,
           d.decidedAt,
         ],

@@ -3,9 +3,10 @@
  * window, and the same key with the same request gets that answer again, from any API process.
  * A claim older than CLAIM_TIMEOUT was left by a process that died, and is taken over.
  */
-import type { Sql } from './sql';
+import { storableJson, type Sql } from './sql';
 
-const CLAIM_TIMEOUT_SECONDS = 60;
+/** Longer than any request takes (the API waits on Temporal 5 s, and on a decision 5 s more). */
+const CLAIM_TIMEOUT_SECONDS = 20;
 
 export interface IdempotencyScope {
   /** The route and the caller: two callers' keys never collide. */
@@ -83,7 +84,7 @@ export function idempotencyKeys(sql: Sql): IdempotencyKeys {
     async completeIdempotencyKey({ scope, key, statusCode, response }) {
       await sql.query(
         'UPDATE idempotency_keys SET status_code = $3, response = $4::jsonb WHERE scope = $1 AND key = $2',
-        [scope, key, statusCode, JSON.stringify(response ?? null)],
+        [scope, key, statusCode, storableJson(response)],
       );
     },
 

@@ -37,6 +37,20 @@ export function isConnectionFailure(error: unknown): boolean {
   return error instanceof Error;
 }
 
+/**
+ * PostgreSQL stores no NUL character, in text or in jsonb; a reason typed with one (a signal sent
+ * from the CLI, say) must not make the decision unrecordable, so it becomes U+FFFD.
+ */
+export function storableText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL cannot store
+  return text.replace(/\u0000/g, '\ufffd');
+}
+
+/** JSON for a jsonb column, NUL characters replaced as in `storableText`. */
+export function storableJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, item: unknown) => (typeof item === 'string' ? storableText(item) : item));
+}
+
 /** Arbitrary, fixed: serializes migrations across processes. */
 const MIGRATION_LOCK = 727_274_001;
 

@@ -180,6 +180,22 @@ describe('the API at its edges', () => {
     });
   });
 
+  it('refuses control characters in a review reason, and records a signal’s NUL-bearing reason anyway', async () => {
+    const applicant = await system.seed({ lastName: 'attention' });
+    assert.equal((await start(applicant)).status, 201);
+    await waitForStatus(applicant.clientId, 'awaiting_review');
+    const refused = await review(applicant.clientId, { decision: 'approve', reason: 'fine\u0000really' });
+    assert.deepEqual([refused.status, refused.body.error], [400, 'invalid_request']);
+    // From the CLI or the Temporal UI, a signal goes straight to the workflow: the store must cope.
+    const handle = system.client.workflow.getHandle(`onboarding-${applicant.clientId}`);
+    await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'ops\u0000carol', reason: 'ok\u0000then' });
+    const decided = await waitForStatus(applicant.clientId, 'approved');
+    assert.equal((decided.body.decision as { reason: string }).reason, 'ok\u0000then');
+    const recorded = await call('GET', `/v1/decisions/${applicant.clientId}`, { token: SERVICE_TOKEN });
+    const [row] = recorded.body.items as { reason: string; decidedBy: string }[];
+    assert.deepEqual([row!.reason, row!.decidedBy], ['ok\ufffdthen', 'ops\ufffdcarol']);
+  });
+
   it('reports a review accepted while the store is slow as accepted (202), and its retry as decided', async () => {
     const applicant = await system.seed({ lastName: 'attention' });
     assert.equal((await start(applicant)).status, 201);

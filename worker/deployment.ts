@@ -41,6 +41,8 @@ const NOT_FOUND = 5;
 const FAILED_PRECONDITION = 9;
 const ABORTED = 10;
 const UNAVAILABLE = 14;
+/** Worth asking again: RESOURCE_EXHAUSTED (a busy deployment), ABORTED, INTERNAL, UNAVAILABLE, DEADLINE_EXCEEDED. */
+const TRANSIENT: readonly number[] = [8, 10, 13, 14, 4];
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.resolve();
@@ -85,7 +87,9 @@ async function isPolling(client: Client, version: DeploymentVersion, taskQueues:
     // TASK_QUEUE_TYPE_WORKFLOW = 1, TASK_QUEUE_TYPE_ACTIVITY = 2.
     return taskQueues.every((name) => seen.has(`${name}/1`) && seen.has(`${name}/2`));
   } catch (error) {
-    if ((error as { code?: number }).code === NOT_FOUND) return false; // Not registered yet.
+    // Not registered yet (NOT_FOUND), or the server busy or away for a moment: ask again later.
+    const code = (error as { code?: number }).code;
+    if (code === NOT_FOUND || (code !== undefined && TRANSIENT.includes(code))) return false;
     throw error;
   }
 }
@@ -101,15 +105,24 @@ export async function promoteWhenPolling(options: PromoteOptions): Promise<Promo
   // The worker's first polls register the version within moments; asking before that only makes
   // the server log a "version not found".
   await sleep(500, signal);
-  while (!(await isPolling(client, version, taskQueues))) {
+  // Every replica asks; the server answers these from a workflow of its own, which must not be flooded.
+  for (let wait = 200; !(await isPolling(client, version, taskQueues)); wait = Math.min(wait * 2, 2_000)) {
     if (signal?.aborted) return { kind: 'not-promoted' };
     if (Date.now() > until) {
       throw new Error(`worker deployment version ${versionLabel(version)} did not register its task queues in time`);
     }
-    await sleep(200, signal);
+    await sleep(wait + Math.random() * wait, signal);
   }
   for (let attempt = 1; ; attempt += 1) {
-    const current = await routing(client, version.deploymentName);
+    let current: Awaited<ReturnType<typeof routing>>;
+    try {
+      current = await routing(client, version.deploymentName);
+    } catch (error) {
+      const code = (error as { code?: number }).code;
+      if (code === undefined || !TRANSIENT.includes(code) || attempt >= 10 || signal?.aborted) throw error;
+      await sleep(300 * attempt, signal);
+      continue;
+    }
     if (current.currentBuildId === version.buildId) return { kind: 'already-current' };
     if (policy === 'never' || (policy === 'if-none' && current.everHadCurrent)) {
       return { kind: 'not-promoted', currentBuildId: current.currentBuildId, everHadCurrent: current.everHadCurrent };

@@ -23,7 +23,14 @@ import { grpcCodeOf, HttpError, validate } from '../errors';
 import { derivedId, idempotencyKeyOf, idempotent, type Answer } from '../idempotency';
 import { onboardingIdParams } from './onboardings';
 
-const reviewBodySchema = reviewDecisionSchema.omit({ reviewer: true });
+/** Reasons are read by people and kept on the record: no control characters but line breaks and tabs. */
+const reviewBodySchema = reviewDecisionSchema.omit({ reviewer: true }).extend({
+  reason: reviewDecisionSchema.shape.reason.refine(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    (reason) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason),
+    'must not contain control characters',
+  ),
+});
 const ROUTE = 'POST /v1/onboardings/:onboardingId/review';
 /** How long an accepted review waits for its decision to be recorded before answering 202. */
 const RECORDING_WAIT_MS = 5_000;

@@ -32,6 +32,9 @@ interface FuzzRequest {
 }
 
 const hex24 = fc.stringMatching(/^[0-9a-f]{24}$/);
+/** Any characters at all, NUL and the other controls included. */
+const anyText = (maxLength: number) =>
+  fc.oneof(fc.string({ maxLength }), fc.string({ unit: 'binary', maxLength }), fc.constantFrom('\u0000', 'a\u0000b'));
 const anyId = fc.oneof(
   hex24,
   fc.string({ maxLength: 40 }),
@@ -99,14 +102,14 @@ const onboardingBody = fc.record(
 const reviewBody = fc.record(
   {
     decision: fc.oneof(fc.constantFrom('approve', 'reject', 'maybe', ''), fc.jsonValue()),
-    reason: fc.oneof(fc.string({ maxLength: 3000 }), fc.constantFrom('<script>alert(1)</script>', ''), fc.jsonValue()),
-    reviewer: fc.string(),
+    reason: fc.oneof(anyText(3000), fc.constantFrom('<script>alert(1)</script>', ''), fc.jsonValue()),
+    reviewer: anyText(50),
   },
   { requiredKeys: [] },
 );
 const eventLike = fc.record(
   {
-    id: fc.oneof(hex24, fc.string({ maxLength: 200 }), fc.constant('x'.repeat(9000)), fc.constant('e\u0000v')),
+    id: fc.oneof(hex24, anyText(200), fc.constant('x'.repeat(9000)), fc.constant('e\u0000v')),
     type: fc.oneof(
       fc.constantFrom('check.completed', 'check.completed.clear', 'check.failed', 'check.pending', 'client.created'),
       fc.string({ maxLength: 80 }),
@@ -115,9 +118,9 @@ const eventLike = fc.record(
     payload: fc.oneof(
       fc.record(
         {
-          id: fc.oneof(hex24, fc.string()),
-          status: fc.oneof(fc.constantFrom('complete', 'failed', 'pending'), fc.string()),
-          outcome: fc.oneof(fc.constantFrom('clear', 'attention'), fc.string()),
+          id: fc.oneof(hex24, anyText(40)),
+          status: fc.oneof(fc.constantFrom('complete', 'failed', 'pending'), anyText(20)),
+          outcome: fc.oneof(fc.constantFrom('clear', 'attention'), anyText(20)),
         },
         { requiredKeys: [] },
       ),
@@ -136,7 +139,7 @@ const rawBody = fc.oneof(
   onboardingBody.map((v) => JSON.stringify(v)),
   reviewBody.map((v) => JSON.stringify(v)),
   eventLike.map((v) => JSON.stringify(v)),
-  fc.string({ maxLength: 200 }),
+  anyText(200),
   fc.constantFrom('{', '"', '{"a":', '\u0000', '[]', 'null', 'x'.repeat(70_000)),
 );
 

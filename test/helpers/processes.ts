@@ -18,46 +18,62 @@ export interface ServiceProcess {
 export type WorkerProcess = ServiceProcess;
 export type ApiProcess = ServiceProcess & { url: string };
 
-/** Runs `entry` (relative to the project) with tsx, connected to the test system's Temporal. */
-function spawnService(
-  system: TestSystem,
+/** Runs `entry` (relative to the project) with tsx, with `env` over this process's environment. */
+export function spawnNodeService(
   entry: string,
   env: Record<string, string>,
 ): ServiceProcess & { exited: Promise<void> } {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
     cwd: root,
-    env: {
-      ...process.env,
-      // In the production topology: the app's environment from docker-compose.yml.
-      ...APP_ENV,
-      TEMPORAL_ADDRESS: system.temporalAddress,
-      TEMPORAL_NAMESPACE: system.namespace,
-      TEMPORAL_TASK_QUEUE: system.taskQueue,
-      ...env,
-    },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The last 64 KiB of what it printed, for the failure message.
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-65_536);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
     exited,
     output: () => output,
     async kill() {
-      child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
     async stop() {
-      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
 }
 
+/** Runs `entry` connected to the test system's Temporal, on its task queue. */
+function spawnService(
+  system: TestSystem,
+  entry: string,
+  env: Record<string, string>,
+): ServiceProcess & { exited: Promise<void> } {
+  return spawnNodeService(entry, {
+    // In the production topology: the app's environment from docker-compose.yml.
+    ...APP_ENV,
+    TEMPORAL_ADDRESS: system.temporalAddress,
+    TEMPORAL_NAMESPACE: system.namespace,
+    TEMPORAL_TASK_QUEUE: system.taskQueue,
+    ...env,
+  });
+}
+
 /** Polls `ready` until it holds; fails with the process's output if it exits or times out first. */
-async function waitUntilReady(service: ServiceProcess, what: string, ready: () => Promise<boolean>, timeoutMs: number) {
+export async function waitUntilReady(
+  service: ServiceProcess,
+  what: string,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+) {
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (service.child.exitCode !== null)

@@ -16,7 +16,10 @@ COPY complycube ./complycube
 COPY complycube-emulator ./complycube-emulator
 COPY store ./store
 COPY config ./config
-# Compiles to dist/ and prebundles the workflow code (dist/workflow-bundle.js).
+COPY observability ./observability
+COPY console ./console
+# Compiles to dist/, prebundles the workflow code (dist/workflow-bundle.js) and builds the review
+# console (console/dist/, served by the API at /console).
 RUN npm run build
 
 FROM node:24.21.0-bookworm-slim AS runtime
@@ -25,6 +28,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund --no-save && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/console/dist ./console/dist
 USER node
 EXPOSE 3000
 CMD ["node", "dist/worker/main.js"]

@@ -4,7 +4,12 @@ import { attentionAnalyses } from '../complycube/attention';
 import { ComplyCubeFailure, type ComplyCubeClient } from '../complycube/client';
 import type { Check, CheckOutcome, CheckStatus, CheckType } from '../complycube/schemas';
 import type { DecisionStore } from '../store/decision-store';
-import { onboardingIdFromWorkflowId, type OnboardingDecision } from '../workflows/onboarding-contract';
+import {
+  onboardingIdFromWorkflowId,
+  type OnboardingDecision,
+  type ReviewAction,
+  type ReviewCase,
+} from '../workflows/onboarding-contract';
 
 /** What the workflow asks for: one check of one onboarding run. */
 export interface StartCheckInput {
@@ -147,6 +152,16 @@ export function createOnboardingActivities({
     /** The check as ComplyCube has it now, with the analyses that need attention. */
     async fetchCheck(checkId: string): Promise<CheckSnapshot> {
       return snapshot(await withRateLimitBackoff(() => complyCube.getCheck(checkId)));
+    },
+
+    /** Writes a review action on the audit trail; a retry leaves the one row there is. */
+    async recordReviewAction(action: ReviewAction): Promise<void> {
+      await store.recordReviewAction(action);
+    },
+
+    /** Writes the case's review state to the review queue; an older version never replaces a newer. */
+    async syncReviewCase(reviewCase: ReviewCase): Promise<void> {
+      await store.syncReviewCase(reviewCase);
     },
 
     /** Writes the final decision; a retry leaves the one row there is. */

@@ -3,25 +3,52 @@
  * error handler in `errors.ts`, and what they share in `context.ts`. `main.ts` runs it.
  */
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { createApiMetrics, type ApiMetrics } from '../observability/metrics';
+import type { DecisionStore } from '../store/decision-store';
 import { DEFAULT_POLICY } from '../workflows/onboarding-contract';
 import { createAuthenticator } from './auth';
+import { consoleAssets } from './console-assets';
 import { createContext, type ApiOptions } from './context';
 import { errorHandler, HttpError } from './errors';
+import { observe } from './observability';
 import { openApiDocument } from './openapi';
+import { auditRoutes } from './routes/audit';
+import { claimRoutes } from './routes/claims';
 import { complyCubeWebhookRoutes, WEBHOOK_PATH } from './routes/complycube-webhook';
 import { decisionRoutes } from './routes/decisions';
+import { evidenceRoutes } from './routes/evidence';
 import { healthRoutes } from './routes/health';
 import { onboardingRoutes } from './routes/onboardings';
 import { reviewRoutes } from './routes/reviews';
+import { sessionRoutes } from './routes/session';
 
 export type { ApiOptions } from './context';
 export { HttpError } from './errors';
 
+/** The API's metrics, with the review desk's gauges read from `store`'s review queue at each scrape. */
+export function apiMetricsFor(store: DecisionStore): ApiMetrics {
+  return createApiMetrics(async () => {
+    const now = Date.now();
+    return (await store.reviewQueueDepth()).map((d) => ({
+      status: d.status,
+      count: d.count,
+      pastSla: d.pastSla,
+      oldestAgeSeconds: d.oldestOpenedAt ? Math.max(0, (now - Date.parse(d.oldestOpenedAt)) / 1000) : 0,
+    }));
+  });
+}
+
 export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
-  const context = createContext({ ...options, policy: options.policy ?? DEFAULT_POLICY }, createAuthenticator(options));
+  const metrics = options.metrics ?? apiMetricsFor(options.store);
+  const context = createContext(
+    { ...options, policy: options.policy ?? DEFAULT_POLICY, metrics },
+    createAuthenticator(options),
+  );
 
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: options.logLevel ?? 'info' } }),
@@ -53,6 +80,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     }
   });
 
+  observe(app, metrics);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -70,6 +98,11 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     );
   });
 
+  await app.register(cookie);
+  // Security headers everywhere; the console's pages add their own strict Content-Security-Policy
+  // (the API docs page, Swagger UI, could not live under it).
+  await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', message: 'No such route' }));
 
@@ -78,10 +111,15 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => openApiDocument());
 
+  sessionRoutes(app, context);
   onboardingRoutes(app, context);
   reviewRoutes(app, context);
+  claimRoutes(app, context);
+  evidenceRoutes(app, context);
+  auditRoutes(app, context);
   decisionRoutes(app, context);
   complyCubeWebhookRoutes(app, context);
   healthRoutes(app, context);
+  await consoleAssets(app);
   return app;
 }

@@ -7,6 +7,8 @@ export interface Principal {
   role: Role;
   /** The service's or the reviewer's name, from the token configuration. */
   name: string;
+  /** How the caller authenticated: a bearer token (`api`) or a console session (`console`). */
+  channel: 'api' | 'console';
 }
 
 export interface TokenConfig {
@@ -31,7 +33,9 @@ export function createAuthenticator(config: TokenConfig): (authorization: string
     const presented = digest(match[1]);
     let found: Principal | undefined;
     for (const entry of known) {
-      if (timingSafeEqual(presented, entry.digest) && !found) found = { role: entry.role, name: entry.name };
+      if (timingSafeEqual(presented, entry.digest) && !found) {
+        found = { role: entry.role, name: entry.name, channel: 'api' };
+      }
     }
     return found;
   };

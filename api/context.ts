@@ -8,8 +8,11 @@ import {
   type OnboardingPolicy,
   type OnboardingState,
 } from '../workflows/onboarding-contract';
+import type { ComplyCubeClient } from '../complycube/client';
+import type { ApiMetrics } from '../observability/metrics';
 import { type Principal, type Role, type TokenConfig } from './auth';
 import { HttpError } from './errors';
+import { createSessions, type Sessions } from './sessions';
 
 export interface ApiOptions extends TokenConfig {
   temporal: Client;
@@ -27,8 +30,16 @@ export interface ApiOptions extends TokenConfig {
   temporalDeadlineMs?: number;
   /** How long the answer to an idempotency key is kept (default 24 h). */
   idempotencyRetentionMs?: number;
+  /** ComplyCube, for the evidence reviewers read; without it, `/evidence` answers 503. */
+  complyCube?: ComplyCubeClient;
+  /** How long a console session lasts (default 8 h). */
+  sessionTtlMs?: number;
+  /** Mark the session cookie Secure whatever the request's protocol (behind a TLS proxy). */
+  secureCookies?: boolean;
   /** The process's logger (`config/logging.ts`); else JSON lines at `logLevel`. */
   logger?: FastifyBaseLogger;
+  /** The API's metrics (`observability/metrics.ts`); made from the store when absent. */
+  metrics?: ApiMetrics;
   logLevel?: string;
 }
 
@@ -47,6 +58,11 @@ export interface ApiContext {
   taskQueue: string;
   policy: OnboardingPolicy;
   idempotencyRetentionMs: number;
+  complyCube: ComplyCubeClient | undefined;
+  sessions: Sessions;
+  metrics: ApiMetrics;
+  /** Resolves a reviewer token (console sign-in). */
+  authenticate: (authorization: string | undefined) => Principal | undefined;
   webhookSecret: () => string | undefined;
   /** Runs a Temporal call under the API's deadline. */
   withDeadline: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -55,24 +71,38 @@ export interface ApiContext {
 }
 
 export function createContext(
-  options: ApiOptions & { policy: OnboardingPolicy },
+  options: ApiOptions & { policy: OnboardingPolicy; metrics: ApiMetrics },
   authenticate: (authorization: string | undefined) => Principal | undefined,
 ): ApiContext {
   const deadlineMs = options.temporalDeadlineMs ?? 5_000;
+  const sessions = createSessions({
+    store: options.store,
+    ttlMs: options.sessionTtlMs ?? 8 * 3_600_000,
+    ...(options.secureCookies !== undefined ? { secureCookie: options.secureCookies } : {}),
+  });
   return {
     temporal: options.temporal,
     store: options.store,
     taskQueue: options.taskQueue,
     policy: options.policy,
     idempotencyRetentionMs: options.idempotencyRetentionMs ?? 24 * 3_600_000,
+    complyCube: options.complyCube,
+    sessions,
+    metrics: options.metrics,
+    authenticate,
     webhookSecret: () =>
       typeof options.webhookSecret === 'function' ? options.webhookSecret() : options.webhookSecret,
     withDeadline: (fn) => options.temporal.connection.withDeadline(Date.now() + deadlineMs, fn),
     requireRole:
       (...roles) =>
       async (request) => {
-        const principal = authenticate(request.headers.authorization);
-        if (!principal) throw new HttpError(401, 'unauthorized', 'A valid bearer token is required');
+        // A bearer token when one is given; else the console's session cookie (reviewers only).
+        let principal = authenticate(request.headers.authorization);
+        if (!principal && request.headers.authorization === undefined) {
+          const session = await sessions.current(request);
+          if (session) principal = sessions.principalOf(request, session);
+        }
+        if (!principal) throw new HttpError(401, 'unauthorized', 'A valid bearer token or session is required');
         if (!roles.includes(principal.role)) {
           throw new HttpError(403, 'forbidden', `This route needs a ${roles.join(' or ')} token`);
         }
@@ -119,8 +149,15 @@ export function presentState(state: OnboardingState) {
     startedAt: state.startedAt,
     checks: Object.values(state.checks),
     reviewReasons: state.reviewReasons,
+    ...(state.reviewOpenedAt ? { reviewOpenedAt: state.reviewOpenedAt } : {}),
     ...(state.reviewEscalatesAt ? { reviewEscalatesAt: state.reviewEscalatesAt } : {}),
     ...(state.reviewExpiresAt ? { reviewExpiresAt: state.reviewExpiresAt } : {}),
+    escalated: state.escalated ?? false,
+    secondApprovalRequired: state.secondApprovalRequired ?? false,
+    // A lapsed claim holds nobody back: shown only while it holds.
+    ...(state.claim && Date.parse(state.claim.expiresAt) > Date.now() ? { claim: state.claim } : {}),
+    ...(state.firstApproval ? { firstApproval: state.firstApproval } : {}),
+    timeline: state.timeline ?? [],
     policy: state.policy,
     reviews: state.reviews,
     refusedReviews: state.refusedReviews,

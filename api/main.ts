@@ -1,8 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
+import { ComplyCubeClient } from '../complycube/client';
 import { ConfigError, loadConfig, temporalConnectionOptions } from '../config/config';
 import { createLogger } from '../config/logging';
+import { clientInterceptors, installTracing } from '../observability/tracing';
 import { openDecisionStore } from '../store/decision-store';
-import { createApi } from './app';
+import { apiMetricsFor, createApi } from './app';
 import { apiConnectionOptions } from './temporal-connection';
 
 /** The API process: onboarding routes and ComplyCube's webhook, until SIGINT or SIGTERM. */
@@ -11,10 +13,12 @@ async function main(): Promise<void> {
   if (config.api.serviceTokens.length === 0 && config.api.reviewerTokens.length === 0) {
     throw new ConfigError('invalid configuration: set API_SERVICE_TOKENS and/or API_REVIEWER_TOKENS');
   }
+  const tracing = installTracing('kyc-api');
   const store = await openDecisionStore(config.store);
+  const metrics = apiMetricsFor(store);
   // Lazy: the API starts, and /readyz says so, while Temporal is still coming up.
   const connection = Connection.lazy(apiConnectionOptions(temporalConnectionOptions(config.temporal)));
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, interceptors: clientInterceptors() });
   const app = await createApi({
     temporal,
     store,
@@ -25,6 +29,19 @@ async function main(): Promise<void> {
     reviewerTokens: config.api.reviewerTokens,
     bodyLimitBytes: config.api.bodyLimitBytes,
     idempotencyRetentionMs: config.api.idempotencyRetentionMs,
+    sessionTtlMs: config.api.sessionTtlMs,
+    ...(config.api.secureCookies !== undefined ? { secureCookies: config.api.secureCookies } : {}),
+    // Evidence for reviewers is read from ComplyCube, never kept: only with a key.
+    ...(config.complyCube.apiKey
+      ? {
+          complyCube: new ComplyCubeClient({
+            ...config.complyCube,
+            apiKey: config.complyCube.apiKey,
+            metrics: metrics.complyCube,
+          }),
+        }
+      : {}),
+    metrics,
     logger: createLogger({ level: config.logLevel, format: config.logFormat, name: 'api' }),
   });
   let stopping = false;
@@ -37,6 +54,7 @@ async function main(): Promise<void> {
     } finally {
       await connection.close().catch(() => undefined);
       await store.close();
+      await tracing?.shutdown().catch(() => undefined);
     }
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -54,15 +54,20 @@ export function openApiDocument() {
     openapi: '3.1.0',
     info: {
       title: 'KYC onboarding API',
-      version: '0.2.0',
+      version: '0.4.0',
       description:
         'Start and follow KYC onboardings (two ComplyCube checks, human review when needed), submit reviews, ' +
-        'read recorded decisions. Service tokens start and read; reviewer tokens read and review.',
+        'read recorded decisions. Service tokens start and read; reviewer tokens read and review. ' +
+        'The review console (/console) signs reviewers in with a session cookie: every change it makes ' +
+        'carries X-CSRF-Token.',
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'kyc_session' },
+      },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths: {
       '/v1/onboardings': {
         post: {
@@ -92,9 +97,12 @@ export function openApiDocument() {
           },
         },
         get: {
-          summary: 'List onboardings, optionally by status',
+          summary:
+            'List onboardings, optionally by status; queue=review lists the review desk (awaiting review, escalated, ' +
+            'awaiting second approval) oldest first, with reasons, age, SLA time left and claim',
           parameters: [
             { name: 'status', in: 'query', schema: json(onboardingStatusSchema) },
+            { name: 'queue', in: 'query', schema: { type: 'string', enum: ['review'] } },
             { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
             { name: 'pageToken', in: 'query', schema: { type: 'string' } },
           ],
@@ -126,10 +134,87 @@ export function openApiDocument() {
             400: errorResponse('Invalid body or Idempotency-Key'),
             403: errorResponse('Not a reviewer token'),
             404: errorResponse('Unknown onboarding'),
-            409: errorResponse('review_not_due, already_decided, or idempotency_key_in_progress'),
+            409: errorResponse(
+              'review_not_due, already_decided, claimed_by_other (details.claimedBy), ' +
+                'second_approval_by_same_reviewer, or idempotency_key_in_progress',
+            ),
             422: errorResponse('idempotency_key_reused'),
             503: unavailable,
           },
+        },
+      },
+      '/v1/onboardings/{onboardingId}/claim': {
+        post: {
+          summary: "Claim a case for the policy's lease, or renew your claim (reviewer)",
+          parameters: [onboardingId],
+          responses: {
+            200: ok('The onboarding, with its claim'),
+            403: errorResponse('Not a reviewer, or csrf_token_invalid'),
+            404: errorResponse('Unknown onboarding'),
+            409: errorResponse('claimed_by_other (details.claimedBy, details.until), review_not_due, already_decided'),
+            503: unavailable,
+          },
+        },
+        delete: {
+          summary: 'Release your claim (reviewer)',
+          parameters: [onboardingId],
+          responses: {
+            200: ok('The onboarding, unclaimed'),
+            404: errorResponse('Unknown onboarding'),
+            409: errorResponse('not_claimed_by_you'),
+            503: unavailable,
+          },
+        },
+      },
+      '/v1/onboardings/{onboardingId}/evidence': {
+        get: {
+          summary:
+            "Both checks' full results, read live from ComplyCube (reviewer; never stored, logged or cached: " +
+            'Cache-Control: no-store)',
+          parameters: [onboardingId],
+          responses: {
+            200: ok('The checks, analyses needing attention first'),
+            403: errorResponse('Not a reviewer token'),
+            404: errorResponse('Unknown onboarding'),
+            503: errorResponse('ComplyCube, Temporal or the store unavailable'),
+          },
+        },
+      },
+      '/v1/onboardings/{onboardingId}/audit': {
+        get: {
+          summary:
+            'The audit trail: every claim, release, first approval, decision and refused attempt, oldest first, ' +
+            'with actor, channel (console, api, cli, signal) and whether the actor was authenticated',
+          parameters: [onboardingId],
+          responses: { 200: ok('The review actions'), 503: unavailable },
+        },
+      },
+      '/v1/session': {
+        post: {
+          summary: 'Console sign-in: a reviewer token for an httpOnly, SameSite=Strict session cookie and a CSRF token',
+          security: [],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { type: 'object', required: ['token'], properties: { token: { type: 'string' } } },
+              },
+            },
+          },
+          responses: {
+            201: ok('Signed in: reviewer, csrfToken, expiresAt'),
+            401: errorResponse('Not a reviewer token'),
+          },
+        },
+        get: {
+          summary: 'The console session: reviewer, csrfToken, expiresAt',
+          security: [{ session: [] }],
+          responses: { 200: ok('Signed in'), 401: errorResponse('Not signed in, or the session expired') },
+        },
+        delete: {
+          summary: 'Sign out (needs X-CSRF-Token)',
+          security: [{ session: [] }],
+          responses: { 204: { description: 'Signed out' }, 403: errorResponse('csrf_token_invalid') },
         },
       },
       '/v1/decisions/{onboardingId}': {

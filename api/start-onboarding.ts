@@ -88,6 +88,7 @@ export async function startOnboarding(
         ),
       );
       log.info({ workflowId, runId: handle.firstExecutionRunId, reverify }, 'Onboarding started');
+      context.metrics.onboardingStarted('api');
       return answer(201, handle.firstExecutionRunId, 'checks_running');
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -1,163 +1,82 @@
 /**
- * `npm run bench -- [--onboardings 100] [--concurrency 20] [--fraud-latency-ms 1000] [--enhanced-latency-ms 2000]`
- *
- * Starts N clear-path onboardings through the API against the emulator, on a fresh dev
- * server with one worker in this process, and prints:
- * - onboardings per second (first start to last decision);
- * - median and p99 of start-to-decision time minus the slower check's own latency (our overhead);
- * - Temporal history events and billable actions per onboarding;
- * - ComplyCube API calls per onboarding.
+ * `npm run bench -- --help`: the product beside a bare Temporal workflow and a naive design, on one
+ * server, against the emulator with the same check latencies (bench/options.ts says how).
  */
-import { parseArgs } from 'node:util';
-import type { temporal } from '@temporalio/proto';
-import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
-import { EMULATOR_KEY, SERVICE_TOKEN, startTestSystem } from '../test/helpers/system';
-import { onboardingWorkflowId } from '../workflows/onboarding-contract';
+import { USAGE, UsageError, parseBenchOptions, type BenchOptions } from './options';
+import type { DesignResult } from './report';
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-const { values } = parseArgs({
-  options: {
-    onboardings: { type: 'string', default: '100' },
-    concurrency: { type: 'string', default: '20' },
-    'fraud-latency-ms': { type: 'string', default: '1000' },
-    'enhanced-latency-ms': { type: 'string', default: '2000' },
-  },
-});
-const N = Number(values.onboardings);
-const CONCURRENCY = Number(values.concurrency);
-
-/**
- * Billable actions as Temporal Cloud counts them, read off a history: the start, each activity
- * attempt, each timer, signal, search-attribute upsert and accepted update.
- */
-export function billableActions(events: HistoryEvent[]): number {
-  let actions = 0;
-  for (const event of events) {
-    if (event.workflowExecutionStartedEventAttributes) actions += 1;
-    else if (event.activityTaskStartedEventAttributes)
-      actions += 1; // one per attempt, retries included
-    else if (event.timerStartedEventAttributes) actions += 1;
-    else if (event.workflowExecutionSignaledEventAttributes) actions += 1;
-    else if (event.upsertWorkflowSearchAttributesEventAttributes) actions += 1;
-    else if (event.workflowExecutionUpdateAcceptedEventAttributes) actions += 1;
-    else if (event.markerRecordedEventAttributes) actions += 1; // local activities
+async function main(options: BenchOptions): Promise<void> {
+  // The test system reads an external server from the environment when it loads.
+  if (options.address) {
+    process.env.TEST_TEMPORAL_ADDRESS = options.address;
+    process.env.TEST_TEMPORAL_NAMESPACE = options.namespace;
   }
-  return actions;
-}
+  const { startTestSystem, TEST_DATABASE_URL } = await import('../test/helpers/system');
+  const { startWorkerProcess } = await import('../test/helpers/processes');
+  const { baselineRunner, measure, productRunner } = await import('./runners');
+  const { printReport } = await import('./report');
 
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-async function main(): Promise<void> {
-  // The same in-process system the integration tests use: dev server, emulator, store, API with
-  // the emulator's webhook registered, and one worker.
+  const databaseUrl = options.databaseUrl ?? (options.workers > 0 ? TEST_DATABASE_URL : undefined);
   const system = await startTestSystem({
-    emulator: {
-      checkLatencyMs: {
-        identity_fraud_check: Number(values['fraud-latency-ms']),
-        enhanced_identity_check: Number(values['enhanced-latency-ms']),
-      },
-    },
+    worker: options.workers === 0,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(options.taskQueueLimit ? { complyCubeRateLimit: options.taskQueueLimit } : {}),
+    emulator: { checkLatencyMs: options.latencyMs, rateLimitPerSecond: options.complyCubeLimit ?? 0 },
   });
-  const { env, emulatorUrl, apiUrl } = system;
-  const emulatorRoot = emulatorUrl.replace(/\/v1$/, '');
-  const seed = () => system.seed();
-
+  const workers = [];
+  const results: DesignResult[] = [];
   try {
-    console.log(`Seeding ${N} applicants…`);
-    const applicants: SeededApplicant[] = [];
-    for (let i = 0; i < N; i += 1) applicants.push(await seed());
-    // One warm-up onboarding, so that bundling and first connections are not measured.
-    const warmUp = await seed();
-    await runOne(warmUp);
-
-    console.log(`Running ${N} onboardings, ${CONCURRENCY} at a time…`);
-    const totalOf = new Map<string, number>();
-    const checksOf = new Map<string, string[]>();
-    const began = Date.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < applicants.length) {
-          const applicant = applicants[next++]!;
-          const { total, checkIds } = await runOne(applicant);
-          totalOf.set(applicant.clientId, total);
-          checksOf.set(applicant.clientId, checkIds);
-        }
-      }),
-    );
-    const elapsed = (Date.now() - began) / 1000;
-
-    const events: number[] = [];
-    const actions: number[] = [];
-    for (const applicant of applicants) {
-      const history = await env.client.workflow.getHandle(onboardingWorkflowId(applicant.clientId)).fetchHistory();
-      events.push(history.events?.length ?? 0);
-      actions.push(billableActions(history.events ?? []));
-    }
-    // ComplyCube calls the onboardings made (seeding excluded), counted before this script reads any check.
-    let complyCubeCalls = 0;
-    for (const applicant of applicants) {
-      const log = (await (await fetch(`${emulatorRoot}/_emulator/requests?clientId=${applicant.clientId}`)).json()) as {
-        items: { route: string }[];
-      };
-      complyCubeCalls += log.items.filter((r) => r.route.startsWith('/v1/checks')).length;
-    }
-    const overheads: number[] = [];
-    for (const applicant of applicants) {
-      overheads.push(
-        (totalOf.get(applicant.clientId) ?? 0) - (await slowerCheckMs(checksOf.get(applicant.clientId) ?? [])),
+    for (let i = 0; i < options.workers; i += 1) {
+      workers.push(
+        await startWorkerProcess(system, {
+          ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+          WORKER_AUTO_PROMOTE: 'always',
+          ...(options.taskQueueLimit ? { COMPLYCUBE_RATE_LIMIT: String(options.taskQueueLimit) } : {}),
+        }),
       );
     }
-
-    overheads.sort((a, b) => a - b);
-    const totals = [...totalOf.values()].sort((a, b) => a - b);
-    console.log(`
-Onboardings:                 ${N} (clear path, webhooks delivered), ${CONCURRENCY} concurrent, one worker
-Check latency (emulated):    fraud ${values['fraud-latency-ms']} ms, enhanced ${values['enhanced-latency-ms']} ms
-Throughput:                  ${(N / elapsed).toFixed(2)} onboardings/s over ${elapsed.toFixed(1)} s
-Start to decision:           median ${quantile(totals, 0.5)} ms, p99 ${quantile(totals, 0.99)} ms
-Overhead (minus slower check): median ${quantile(overheads, 0.5)} ms, p99 ${quantile(overheads, 0.99)} ms
-History events / onboarding: ${mean(events).toFixed(1)} (min ${Math.min(...events)}, max ${Math.max(...events)})
-Billable actions / onboarding: ${mean(actions).toFixed(1)} (min ${Math.min(...actions)}, max ${Math.max(...actions)})
-ComplyCube calls / onboarding: ${(complyCubeCalls / N).toFixed(2)}
-`);
+    for (const design of options.designs) {
+      console.log(
+        `Running ${options.onboardings} onboardings of the ${design} design, ${options.concurrency} at a time…`,
+      );
+      const runner = design === 'product' ? productRunner(system) : await baselineRunner(system, design, options);
+      try {
+        results.push(await measure(system, design, runner, options));
+      } finally {
+        await runner.close();
+      }
+    }
   } finally {
+    for (const worker of workers) await worker.stop();
     await system.close();
   }
-
-  async function slowerCheckMs(checkIds: string[]): Promise<number> {
-    let slowest = 0;
-    for (const checkId of checkIds) {
-      const check = (await (
-        await fetch(`${emulatorUrl}/checks/${checkId}`, { headers: { Authorization: EMULATOR_KEY } })
-      ).json()) as { createdAt: string; updatedAt: string };
-      slowest = Math.max(slowest, Date.parse(check.updatedAt) - Date.parse(check.createdAt));
-    }
-    return slowest;
-  }
-
-  async function runOne(applicant: SeededApplicant): Promise<{ total: number; checkIds: string[] }> {
-    const started = Date.now();
-    const response = await fetch(`${apiUrl}/v1/onboardings`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${SERVICE_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(applicant),
-    });
-    if (response.status !== 201) throw new Error(`start answered ${response.status}: ${await response.text()}`);
-    const decision = (await env.client.workflow.getHandle(onboardingWorkflowId(applicant.clientId)).result()) as {
-      decision: string;
-      checks: { checkId: string }[];
-    };
-    const total = Date.now() - started;
-    if (decision.decision !== 'approved') throw new Error(`unexpected decision ${decision.decision}`);
-    return { total, checkIds: decision.checks.map((c) => c.checkId) };
-  }
+  printReport(
+    results,
+    `${options.onboardings} clear onboardings per design, ${options.concurrency} at a time; checks take ` +
+      `${options.latencyMs.identity_fraud_check} and ${options.latencyMs.enhanced_identity_check} ms; ` +
+      `${options.workers ? `${options.workers} worker processes` : 'one worker in this process'}` +
+      `${options.complyCubeLimit ? `; ComplyCube limited to ${options.complyCubeLimit} requests/s` : ''}` +
+      `${options.taskQueueLimit ? `; workers capped at ${options.taskQueueLimit} requests/s` : ''}; ` +
+      `Temporal ${options.address ?? 'dev server of its own'}. Overhead: time to decision minus the slower check.`,
+  );
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+let options: BenchOptions | undefined;
+try {
+  options = parseBenchOptions(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (!options) {
+  console.log(USAGE);
+} else {
+  main(options).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}

@@ -4,20 +4,27 @@
  *   start  --client-id ID --address-id ID --document-id ID --live-video-id ID [--review-sla 24h ...]
  *   show   ONBOARDING_ID
  *   list   [--status awaiting_review]
+ *   claim | release ONBOARDING_ID --reviewer NAME
  *   review ONBOARDING_ID --decision approve|reject --reason TEXT --reviewer NAME
+ *   audit ONBOARDING_ID                      (the audit trail; needs DATABASE_URL)
+ *   sync-review-queue                        (after upgrading to 0.3.0)
  *   withdraw ONBOARDING_ID
  *
  * Connection settings come from the environment, as for the worker (TEMPORAL_ADDRESS, ...).
  */
 import { parseArgs } from 'node:util';
-import {
-  Client,
-  Connection,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { describeZodError } from '../complycube/schemas';
+import { clientInterceptors } from '../observability/tracing';
 import { ConfigError, loadConfig, temporalConnectionOptions } from '../config/config';
+import {
+  auditCommand,
+  claimCommand,
+  reviewCommand,
+  syncReviewQueueCommand,
+  UsageError,
+  type ReviewCommandContext,
+} from './review-commands';
 import { onboardingStartOptions } from './start-options';
 import {
   WORKFLOW_TYPE,
@@ -29,8 +36,6 @@ import {
   onboardingWorkflowId,
   policyOverridesSchema,
   resolvePolicy,
-  reviewDecisionSchema,
-  submitReviewUpdate,
 } from '../workflows/onboarding-contract';
 
 const USAGE = `usage: npm run onboarding -- <command>
@@ -38,11 +43,13 @@ const USAGE = `usage: npm run onboarding -- <command>
            [--check-timeout D] [--review-sla D] [--review-expiry D]      (D: 30s, 15m, 24h, 7d;
            defaults from POLICY_* in the environment, else 24h, 24h, 30d)
   show     ONBOARDING_ID
-  list     [--status checks_running|awaiting_review|escalated|approved|rejected|withdrawn]
+  list     [--status checks_running|awaiting_review|escalated|awaiting_second_approval|approved|rejected|withdrawn]
+  claim    ONBOARDING_ID --reviewer NAME      (holds the case for the policy's claim lease)
+  release  ONBOARDING_ID --reviewer NAME
   review   ONBOARDING_ID --decision approve|reject --reason TEXT --reviewer NAME
+  audit    ONBOARDING_ID                      (the audit trail; needs DATABASE_URL)
+  sync-review-queue                           (puts runs in review before 0.3.0 on the review queue)
   withdraw ONBOARDING_ID`;
-
-class UsageError extends Error {}
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
@@ -74,7 +81,8 @@ async function main(argv: string[]): Promise<void> {
 
   const config = loadConfig();
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, interceptors: clientInterceptors() });
+  const desk: ReviewCommandContext = { client, config, print };
   try {
     switch (command) {
       case 'start': {
@@ -134,26 +142,19 @@ async function main(argv: string[]): Promise<void> {
         }
         return;
       }
-      case 'review': {
-        const review = reviewDecisionSchema.safeParse({
-          decision: values.decision,
-          reason: values.reason,
-          reviewer: values.reviewer,
-        });
-        if (!review.success) throw new UsageError(describeZodError(review.error));
-        try {
-          const state = await client.workflow
-            .getHandle(onboardingWorkflowId(onboardingArg()))
-            .executeUpdate(submitReviewUpdate, { args: [review.data] });
-          print({ status: state.status, decision: state.decision });
-        } catch (error) {
-          if (error instanceof WorkflowUpdateFailedError) {
-            throw new UsageError(`review refused: ${error.cause?.message ?? 'rejected'}`);
-          }
-          throw error;
-        }
+      case 'claim':
+      case 'release':
+        await claimCommand(desk, onboardingArg(), values.reviewer, command === 'release');
         return;
-      }
+      case 'review':
+        await reviewCommand(desk, onboardingArg(), values);
+        return;
+      case 'audit':
+        await auditCommand(desk, onboardingArg());
+        return;
+      case 'sync-review-queue':
+        await syncReviewQueueCommand(desk);
+        return;
       case 'withdraw':
         await client.workflow.getHandle(onboardingWorkflowId(onboardingArg())).cancel();
         console.log('cancellation requested; the onboarding records "withdrawn"');

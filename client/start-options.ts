@@ -13,7 +13,8 @@ import {
  * run alone), the request in the memo (IDs only, so a repeated start can be compared with the
  * running one), and the first status set with the start rather than by an upsert. Never beside a
  * running one; after an ended one only when asked (`reverify`, re-verification): a retried start
- * must not start, and bill, a second run.
+ * must not start, and bill, a second run. The Temporal UI shows a summary and details of IDs and
+ * policy only (the run's changing state is in its current details, kept by the workflow).
  */
 export function onboardingStartOptions(
   request: OnboardingRequest,
@@ -26,7 +27,30 @@ export function onboardingStartOptions(
     taskQueue,
     args: [{ ...request, policy }],
     memo: { request },
+    staticSummary: `KYC onboarding of ComplyCube client ${request.clientId}${reverify ? ' (re-verification)' : ''}`,
+    staticDetails: onboardingStaticDetails(request, policy),
     typedSearchAttributes: [{ key: onboardingStatusSearchAttribute, value: 'checks_running' }],
     workflowIdReusePolicy: reverify ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.REJECT_DUPLICATE,
   };
+}
+
+/** The onboarding's static details for the Temporal UI: the ComplyCube IDs and the policy it runs under. */
+export function onboardingStaticDetails(request: OnboardingRequest, policy: OnboardingPolicy): string {
+  const secondApproval: Record<OnboardingPolicy['secondApproval'], string> = {
+    identity_fraud_attention: 'when the identity fraud check needs attention',
+    any_review: 'for every reviewed approval',
+    never: 'never',
+  };
+  return [
+    '**ComplyCube objects**',
+    `- client \`${request.clientId}\``,
+    `- address \`${request.addressId}\` · document \`${request.documentId}\` · live video \`${request.liveVideoId}\``,
+    '',
+    '**Policy**',
+    `- check timeout ${policy.checkTimeout} · poll every ${policy.pollInterval} up to ${policy.maxPollInterval} · ComplyCube call timeout ${policy.callTimeout}`,
+    `- review SLA ${policy.reviewSla} · review expires after ${policy.reviewExpiry} · claim lease ${policy.claimLease}`,
+    `- second approval: ${secondApproval[policy.secondApproval]} · decisions by signal: ${policy.signalDecisions}`,
+    '',
+    'Why it waits and what each check found: *Current Details*. Decide through the review console, the API or `npm run onboarding -- review`.',
+  ].join('\n');
 }

@@ -206,6 +206,8 @@ const behaviourBodySchema = z.strictObject({
   identity_fraud_check: checkBehaviourSchema.optional(),
   enhanced_identity_check: checkBehaviourSchema.optional(),
 });
+const rateLimitBodySchema = z.strictObject({ perSecond: z.number().min(0).max(10_000) });
+
 const faultBodySchema = z.intersection(
   z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('rate_limit'), retryAfterSeconds: z.number().int().min(0).optional() }),
@@ -254,7 +256,7 @@ export interface Emulator {
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const apiKeys = new Set(options.apiKeys ?? ['test_emulator_key']);
-  const rateLimit = options.rateLimitPerSecond ?? 5;
+  let rateLimit = options.rateLimitPerSecond ?? 5;
   const latency: Record<CheckType, number> = {
     identity_fraud_check: options.checkLatencyMs?.identity_fraud_check ?? 1500,
     enhanced_identity_check: options.checkLatencyMs?.enhanced_identity_check ?? 3000,
@@ -869,6 +871,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
 
   app.get('/_emulator/faults', async () => faults.filter((f) => f.remaining > 0));
+
+  // The rate limit, changed at run time (0: none), e.g. to seed a benchmark's applicants quickly.
+  app.get('/_emulator/rate-limit', async () => ({ perSecond: rateLimit }));
+  app.put('/_emulator/rate-limit', async (request) => {
+    ({ perSecond: rateLimit } = control(request.body, rateLimitBodySchema) as z.infer<typeof rateLimitBodySchema>);
+    recentRequests.clear();
+    return { perSecond: rateLimit };
+  });
 
   app.post('/_emulator/webhook-faults', async (request) => {
     const body = control(request.body, webhookFaultBodySchema) as z.infer<typeof webhookFaultBodySchema>;

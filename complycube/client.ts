@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { type z } from 'zod';
+import type { ComplyCubeMetrics, ComplyCubeOperation } from '../observability/metrics';
+import { inClientSpan } from '../observability/tracing';
 import {
   apiErrorBodySchema,
   checkListSchema,
@@ -59,6 +61,8 @@ export interface ComplyCubeClientOptions {
   apiKey: string;
   /** Per-request timeout. Default 10 s. */
   timeoutMs?: number;
+  /** Counts each call by operation and status (429s included). */
+  metrics?: ComplyCubeMetrics;
 }
 
 export interface IdentityFraudCheckRequest {
@@ -105,12 +109,14 @@ export class ComplyCubeClient {
   private readonly baseUrl: string;
   private readonly apiKey: string;
   private readonly timeoutMs: number;
+  private readonly metrics: ComplyCubeMetrics | undefined;
 
   constructor(options: ComplyCubeClientOptions) {
     if (!options.apiKey) throw new TypeError('ComplyCube API key is required');
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.apiKey = options.apiKey;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.metrics = options.metrics;
   }
 
   createIdentityFraudCheck(request: IdentityFraudCheckRequest): Promise<Check> {
@@ -155,28 +161,45 @@ export class ComplyCubeClient {
     body?: unknown,
   ): Promise<z.infer<S>> {
     const route = `${method} /${path.split('?')[0]?.replace(/[0-9a-f]{24}/g, ':id')}`;
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}/${path}`, {
-        method,
-        headers: {
-          Authorization: this.apiKey,
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw transportFailure(route, error, this.timeoutMs);
-    }
-
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw transportFailure(route, error, this.timeoutMs);
-    }
+    const operation: ComplyCubeOperation =
+      method === 'POST' ? 'create_check' : path.startsWith('checks?') ? 'list_checks' : 'get_check';
+    const headers: Record<string, string> = {
+      Authorization: this.apiKey,
+      Accept: 'application/json',
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    };
+    const started = performance.now();
+    const { response, text } = await inClientSpan(
+      `ComplyCube ${route}`,
+      { 'http.request.method': method, 'url.template': route, 'complycube.operation': operation },
+      headers,
+      async (span) => {
+        const count = (status: string) =>
+          this.metrics?.request(operation, status, (performance.now() - started) / 1000);
+        let answer: Response;
+        try {
+          answer = await fetch(`${this.baseUrl}/${path}`, {
+            method,
+            headers,
+            body: body === undefined ? undefined : JSON.stringify(body),
+            signal: AbortSignal.timeout(this.timeoutMs),
+          });
+        } catch (error) {
+          const failure = transportFailure(route, error, this.timeoutMs);
+          count(failure.type === ComplyCubeFailure.Timeout ? 'timeout' : 'network_error');
+          throw failure;
+        }
+        span.setAttribute('http.response.status_code', answer.status);
+        try {
+          const answerText = await answer.text();
+          count(String(answer.status));
+          return { response: answer, text: answerText };
+        } catch (error) {
+          count('network_error');
+          throw transportFailure(route, error, this.timeoutMs);
+        }
+      },
+    );
 
     if (!response.ok) throw failureFromResponse(route, response.status, text, response.headers.get('retry-after'));
 

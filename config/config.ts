@@ -8,8 +8,12 @@ import {
   DEFAULT_POLICY,
   durationSchema,
   parseDuration,
+  policyOverridesSchema,
   resolvePolicy,
+  secondApprovalSchema,
+  signalDecisionsSchema,
   TASK_QUEUE,
+  type SecondApproval,
 } from '../workflows/onboarding-contract';
 
 const projectRoot = path.resolve(__dirname, '..');
@@ -57,6 +61,11 @@ const envSchema = z
     TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
 
     WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
+    /** Where a worker serves /metrics (the SDK's and the onboarding's), `host:port`, or `off`. */
+    WORKER_METRICS_ADDRESS: z
+      .string()
+      .regex(/^(off|[\w.-]+:\d{1,5})$/, 'must be host:port or off')
+      .default('0.0.0.0:9464'),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
     TEMPORAL_WORKER_VERSIONING: z.enum(['true', 'false']).default('true'),
     TEMPORAL_DEPLOYMENT_NAME: z
@@ -77,6 +86,9 @@ const envSchema = z
     POLICY_POLL_INTERVAL: durationSchema.optional(),
     POLICY_MAX_POLL_INTERVAL: durationSchema.optional(),
     POLICY_CALL_TIMEOUT: durationSchema.optional(),
+    POLICY_SECOND_APPROVAL: secondApprovalSchema.optional(),
+    POLICY_SIGNAL_DECISIONS: signalDecisionsSchema.optional(),
+    POLICY_CLAIM_LEASE: durationSchema.optional(),
 
     DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
     DATABASE_POOL_MAX: positiveInt(10),
@@ -85,6 +97,8 @@ const envSchema = z
     COMPLYCUBE_API_KEY: optionalString,
     COMPLYCUBE_BASE_URL: z.url().default(DEFAULT_COMPLYCUBE_BASE_URL),
     COMPLYCUBE_TIMEOUT_MS: positiveInt(10_000),
+    /** ComplyCube calls per second, fleet-wide; default from the key: 10 for live_ keys, 5 otherwise (sandbox). */
+    COMPLYCUBE_RATE_LIMIT: z.coerce.number().positive().max(1000).optional(),
     COMPLYCUBE_WEBHOOK_SECRET: optionalString,
 
     API_HOST: z.string().default('127.0.0.1'),
@@ -93,6 +107,8 @@ const envSchema = z
     API_REVIEWER_TOKENS: tokenList,
     API_BODY_LIMIT_BYTES: positiveInt(64 * 1024),
     IDEMPOTENCY_RETENTION: durationSchema.default('24h'),
+    CONSOLE_SESSION_TTL: durationSchema.default('8h'),
+    CONSOLE_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
   })
@@ -113,10 +129,7 @@ const envSchema = z
     }
     // Each POLICY_* value is checked on its own above; this is the one rule between two of them.
     const overrides = policyOverrides(env);
-    const each = Object.values(overrides).every(
-      (value) => value === undefined || durationSchema.safeParse(value).success,
-    );
-    if (each && !resolvePolicy(DEFAULT_POLICY, overrides).success) {
+    if (policyOverridesSchema.safeParse(overrides).success && !resolvePolicy(DEFAULT_POLICY, overrides).success) {
       ctx.addIssue({
         code: 'custom',
         path: ['POLICY_REVIEW_EXPIRY'],
@@ -132,6 +145,9 @@ function policyOverrides(env: {
   POLICY_POLL_INTERVAL?: string;
   POLICY_MAX_POLL_INTERVAL?: string;
   POLICY_CALL_TIMEOUT?: string;
+  POLICY_SECOND_APPROVAL?: SecondApproval;
+  POLICY_SIGNAL_DECISIONS?: 'accepted' | 'refused';
+  POLICY_CLAIM_LEASE?: string;
 }) {
   return {
     checkTimeout: env.POLICY_CHECK_TIMEOUT,
@@ -140,6 +156,9 @@ function policyOverrides(env: {
     pollInterval: env.POLICY_POLL_INTERVAL,
     maxPollInterval: env.POLICY_MAX_POLL_INTERVAL,
     callTimeout: env.POLICY_CALL_TIMEOUT,
+    secondApproval: env.POLICY_SECOND_APPROVAL,
+    signalDecisions: env.POLICY_SIGNAL_DECISIONS,
+    claimLease: env.POLICY_CLAIM_LEASE,
   };
 }
 
@@ -184,9 +203,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
           }
         : undefined,
     },
+    /** The worker's Prometheus endpoint, `host:port`; undefined when off. */
+    workerMetricsAddress: e.WORKER_METRICS_ADDRESS === 'off' ? undefined : e.WORKER_METRICS_ADDRESS,
     worker: {
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      complyCubeRateLimit: e.COMPLYCUBE_RATE_LIMIT ?? complyCubeRateLimitFor(e.COMPLYCUBE_API_KEY),
     },
     deployment: {
       /** `false`: poll unversioned. */
@@ -212,6 +234,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       reviewerTokens: e.API_REVIEWER_TOKENS,
       bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
       idempotencyRetentionMs: parseDuration(e.IDEMPOTENCY_RETENTION),
+      sessionTtlMs: parseDuration(e.CONSOLE_SESSION_TTL),
+      /** undefined: Secure when the request came over https. */
+      secureCookies: e.CONSOLE_SECURE_COOKIES === 'auto' ? undefined : e.CONSOLE_SECURE_COOKIES === 'true',
     },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
@@ -227,4 +252,9 @@ export function temporalConnectionOptions(config: Config['temporal']) {
     ...(config.tls ? { tls: config.tls } : {}),
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
   };
+}
+
+/** ComplyCube's rate limit for a key: 10 requests/s for live keys, 5 in the sandbox (test keys). */
+export function complyCubeRateLimitFor(apiKey: string | undefined): number {
+  return apiKey?.startsWith('live_') ? 10 : 5;
 }

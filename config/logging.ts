@@ -3,7 +3,8 @@
  * human-readable lines in a terminal. `LOG_FORMAT` overrides the choice. Lines carry IDs, never
  * an applicant's personal data.
  */
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { traceFields } from '../observability/tracing';
 
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 export type LogFormatSetting = (typeof LOG_FORMATS)[number];
@@ -16,15 +17,20 @@ export function resolveLogFormat(setting: LogFormatSetting, stream: { isTTY?: bo
   return stream.isTTY ? 'pretty' : 'json';
 }
 
-export function createLogger(options: {
-  level: LogLevelSetting;
-  format: LogFormatSetting;
-  /** Names the process in every line (`api`, `worker`). */
-  name?: string;
-}): Logger {
+export function createLogger(
+  options: {
+    level: LogLevelSetting;
+    format: LogFormatSetting;
+    /** Names the process in every line (`api`, `worker`). */
+    name?: string;
+  },
+  destination?: DestinationStream,
+): Logger {
   const pretty = resolveLogFormat(options.format) === 'pretty';
-  return pino({
+  const settings: LoggerOptions = {
     level: options.level,
+    // The trace and span of the work a line is about, when traces are on.
+    mixin: traceFields,
     ...(options.name ? { name: options.name } : {}),
     ...(pretty
       ? {
@@ -33,11 +39,12 @@ export function createLogger(options: {
             // The request line's own fields are in its message already.
             options: {
               translateTime: 'HH:MM:ss.l',
-              ignore: 'pid,hostname,reqId,method,route,status,ms',
+              ignore: 'pid,hostname,reqId,method,route,status,ms,traceId,spanId',
               singleLine: true,
             },
           },
         }
       : {}),
-  });
+  };
+  return destination && !pretty ? pino(settings, destination) : pino(settings);
 }

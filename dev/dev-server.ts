@@ -26,6 +26,16 @@ export interface DevServer {
   kill(): Promise<void>;
 }
 
+/**
+ * The dev server's dynamic configuration: one partition per task queue, so that the ComplyCube task
+ * queue's rate limit holds exactly (Temporal enforces it per partition, 4 by default). Production
+ * sets this for the ComplyCube queue alone (deploy/temporal/dynamicconfig.yaml).
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG = [
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
+].flatMap((value) => ['--dynamic-config-value', value]);
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const args = [
     'server',
@@ -45,6 +55,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     // Its warnings are about its own internals (and a flood of them while it stops): not the developer's.
     'error',
     ...options.searchAttributes.flatMap((attribute) => ['--search-attribute', attribute]),
+    ...DEV_SERVER_DYNAMIC_CONFIG,
   ];
   const server = spawn(options.cli, args, { detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));

@@ -43,23 +43,40 @@ export async function goInstall(
   what: string,
   log: (line: string) => void = (line) => console.error(line),
 ): Promise<boolean> {
+  mkdirSync(binDir, { recursive: true });
+  return goRun(
+    ['install', module],
+    { env: { GOBIN: binDir } },
+    `${what} (go install ${module}) into ${path.relative(process.cwd(), binDir) || binDir}`,
+    log,
+  );
+}
+
+/** Runs `go <args>`, showing progress while Go compiles in silence; resolves whether it succeeded. */
+export async function goRun(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> },
+  what: string,
+  log: (line: string) => void = (line) => console.error(line),
+): Promise<boolean> {
   const go = goBinary();
   if (!go) {
-    log(`Cannot build ${what}: no Go toolchain (install Go, or put ${path.basename(module.split('@')[0]!)} on PATH).`);
+    log(`Cannot build ${what}: no Go toolchain (install Go).`);
     return false;
   }
-  mkdirSync(binDir, { recursive: true });
-  log(`Building ${what} (go install ${module}) into ${path.relative(process.cwd(), binDir) || binDir}…`);
+  log(`Building ${what}…`);
   const started = Date.now();
-  const child = spawn(go, ['install', module], {
-    env: { ...process.env, GOBIN: binDir },
+  const child = spawn(go, args, {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const ticker = setInterval(() => log(`  …still building ${what} (${elapsed(Date.now() - started)})`), 15_000);
+  const name = what.split(' (')[0];
+  const ticker = setInterval(() => log(`  …still building ${name} (${elapsed(Date.now() - started)})`), 15_000);
   const code = await new Promise<number | null>((resolve) => {
     child.once('error', () => resolve(null));
     child.once('exit', (status) => resolve(status));
   }).finally(() => clearInterval(ticker));
-  log(code === 0 ? `Built ${what} in ${elapsed(Date.now() - started)}.` : `Building ${what} failed (exit ${code}).`);
+  log(code === 0 ? `Built ${name} in ${elapsed(Date.now() - started)}.` : `Building ${name} failed (exit ${code}).`);
   return code === 0;
 }

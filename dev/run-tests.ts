@@ -1,12 +1,15 @@
 /**
  * `npm test`: finds or builds the Temporal CLI once, provides a PostgreSQL (the local one, or an
- * embedded one from npm when none answers), then runs every `test/**\/*.test.ts` file with Node's
+ * embedded one from npm when none answers) a Chromium for the console's tests and promtool for the monitoring configuration, then runs every `test/**\/*.test.ts` file with Node's
  * test runner. Each file that needs Temporal starts its own dev server from that CLI. Extra
  * arguments are passed to the runner (e.g. a single file).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { findOrInstallChromium } from './chromium';
+import { ensureConsoleBuilt } from './console-build';
+import { findOrBuildPromtool } from './promtool';
 import { findOrBuildTemporalCli } from './temporal-cli';
 import { provideTestDatabase } from './test-postgres';
 
@@ -23,6 +26,9 @@ function testFiles(dir: string): string[] {
 
 async function main(): Promise<number> {
   const cli = await findOrBuildTemporalCli();
+  ensureConsoleBuilt();
+  const chromium = findOrInstallChromium();
+  const promtool = await findOrBuildPromtool();
   const database = await provideTestDatabase((line) => console.error(line));
   console.error(`Tests use PostgreSQL from ${database.source}.`);
   const stopDatabase = () => database.stop();
@@ -37,7 +43,13 @@ async function main(): Promise<number> {
       ['--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '2'}`, ...files],
       {
         cwd: root,
-        env: { ...process.env, ...(cli ? { TEMPORAL_CLI_PATH: cli } : {}), TEST_DATABASE_URL: database.url },
+        env: {
+          ...process.env,
+          ...(cli ? { TEMPORAL_CLI_PATH: cli } : {}),
+          TEST_DATABASE_URL: database.url,
+          CHROMIUM_PATH: chromium,
+          ...(promtool ? { PROMTOOL_PATH: promtool } : {}),
+        },
         stdio: 'inherit',
       },
     );

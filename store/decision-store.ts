@@ -4,23 +4,31 @@
  * check IDs to the runs that created them, the webhook events handled or held, and the answers
  * kept for idempotency keys.
  *
+ * The review desk's record lives here too: the audit trail, the review queue, console sessions.
+ *
  * One SQL schema (`sql.ts`) serves both back ends: PostgreSQL when a URL is given, else PGlite
  * (PostgreSQL compiled to WebAssembly) embedded in this process, in a directory or in memory.
  * A PostgreSQL that cannot be reached surfaces as `StoreUnavailableError`.
  */
 import { checkMap, type CheckMap } from './checks';
+import { consoleSessions, type ConsoleSessions } from './console-sessions';
 import { decisionRecords, type DecisionRecords } from './decisions';
 import { idempotencyKeys, type IdempotencyKeys } from './idempotency-keys';
+import { reviewQueue, type ReviewQueue } from './review-queue';
+import { reviewTrail, type ReviewTrail } from './review-trail';
 import { embedded, migrate, postgres } from './sql';
 import { webhookEvents, type WebhookEvents } from './webhook-events';
 
 export type { CheckMapping } from './checks';
+export type { ConsoleSession } from './console-sessions';
+export type { QueuePage } from './review-queue';
 export type { DecisionRecord } from './decisions';
 export type { KeyClaim } from './idempotency-keys';
 export { StoreUnavailableError } from './sql';
 export type { ClaimResult, HeldCheckEvent } from './webhook-events';
 
-export interface DecisionStore extends DecisionRecords, CheckMap, WebhookEvents, IdempotencyKeys {
+export interface DecisionStore
+  extends DecisionRecords, CheckMap, WebhookEvents, IdempotencyKeys, ReviewTrail, ReviewQueue, ConsoleSessions {
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -48,6 +56,9 @@ export async function openDecisionStore(options: DecisionStoreOptions = {}): Pro
     ...checkMap(sql),
     ...webhookEvents(sql),
     ...idempotencyKeys(sql),
+    ...reviewTrail(sql),
+    ...reviewQueue(sql),
+    ...consoleSessions(sql),
     async ping() {
       await sql.query('SELECT 1');
     },

@@ -27,6 +27,8 @@ interface DecisionRow {
   started_at: Date;
   decided_at: Date;
   recorded_at: Date;
+  channel: OnboardingDecision['channel'] | null;
+  approvals: OnboardingDecision['approvals'] | null;
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -37,8 +39,8 @@ export function decisionRecords(sql: Sql): DecisionRecords {
       const { rows } = await sql.query<{ workflow_id: string }>(
         `INSERT INTO onboarding_decisions
            (workflow_id, run_id, onboarding_id, decision, decided_by_kind, decided_by, reason,
-            review_reasons, checks, started_at, decided_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11)
+            review_reasons, checks, started_at, decided_at, channel, approvals)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13::jsonb)
          ON CONFLICT (workflow_id, run_id) DO NOTHING
          RETURNING workflow_id`,
         [
@@ -53,6 +55,8 @@ export function decisionRecords(sql: Sql): DecisionRecords {
           storableJson(d.checks),
           d.startedAt,
           d.decidedAt,
+          d.channel ?? null,
+          d.approvals ? storableJson(d.approvals) : null,
         ],
       );
       return { inserted: rows.length === 1 };
@@ -75,6 +79,8 @@ export function decisionRecords(sql: Sql): DecisionRecords {
         checks: row.checks,
         startedAt: iso(row.started_at),
         decidedAt: iso(row.decided_at),
+        ...(row.channel ? { channel: row.channel } : {}),
+        ...(row.approvals ? { approvals: row.approvals } : {}),
         recordedAt: iso(row.recorded_at),
       }));
     },

@@ -54,7 +54,7 @@ export function storableJson(value: unknown): string {
 /** Arbitrary, fixed: serializes migrations across processes. */
 const MIGRATION_LOCK = 727_274_001;
 
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE onboarding_decisions (
      workflow_id     text        NOT NULL,
      run_id          text        NOT NULL,
@@ -109,6 +109,52 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (scope, key)
    );
    CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);`,
+  // The review desk: the audit trail (append-only), the review queue (one row per run in review,
+  // the newest version kept), console sessions, and the approvals on a decision.
+  `CREATE TABLE review_actions (
+     id            text        PRIMARY KEY,
+     onboarding_id text        NOT NULL,
+     workflow_id   text        NOT NULL,
+     run_id        text,
+     kind          text        NOT NULL CHECK (kind IN ('claim', 'release', 'first_approval', 'decision', 'refused')),
+     actor         text        NOT NULL,
+     channel       text        NOT NULL CHECK (channel IN ('console', 'api', 'cli', 'signal')),
+     authenticated boolean     NOT NULL,
+     decision      text,
+     reason        text,
+     refusal       text,
+     at            timestamptz NOT NULL,
+     recorded_at   timestamptz NOT NULL DEFAULT now()
+   );
+   CREATE INDEX review_actions_by_onboarding ON review_actions (onboarding_id, at);
+   CREATE TABLE review_cases (
+     workflow_id              text        NOT NULL,
+     run_id                   text        NOT NULL,
+     onboarding_id            text        NOT NULL,
+     status                   text        NOT NULL,
+     reasons                  jsonb       NOT NULL,
+     opened_at                timestamptz NOT NULL,
+     sla_due_at               timestamptz NOT NULL,
+     expires_at               timestamptz NOT NULL,
+     claim                    jsonb,
+     first_approval           jsonb,
+     second_approval_required boolean     NOT NULL,
+     version                  integer     NOT NULL,
+     updated_at               timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (workflow_id, run_id)
+   );
+   CREATE INDEX review_cases_queue ON review_cases (status, opened_at, onboarding_id);
+   CREATE TABLE console_sessions (
+     id_hash    text        PRIMARY KEY,
+     reviewer   text        NOT NULL,
+     method     text        NOT NULL,
+     csrf_token text        NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now(),
+     expires_at timestamptz NOT NULL
+   );
+   CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_at);
+   ALTER TABLE onboarding_decisions ADD COLUMN channel text;
+   ALTER TABLE onboarding_decisions ADD COLUMN approvals jsonb;`,
 ];
 
 /**

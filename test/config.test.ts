@@ -96,4 +96,39 @@ describe('configuration from the environment', () => {
     );
     assert.throws(() => loadConfig({ POLICY_REVIEW_SLA: '60d' }), /POLICY_REVIEW_EXPIRY: must be longer than/);
   });
+
+  it('takes the review desk policy: four-eyes, decisions by signal, the claim lease', () => {
+    assert.equal(DEFAULT_POLICY.secondApproval, 'identity_fraud_attention');
+    assert.equal(DEFAULT_POLICY.signalDecisions, 'accepted');
+    assert.equal(DEFAULT_POLICY.claimLease, '15m');
+    const policy = loadConfig({
+      POLICY_SECOND_APPROVAL: 'any_review',
+      POLICY_SIGNAL_DECISIONS: 'refused',
+      POLICY_CLAIM_LEASE: '30m',
+    }).policy;
+    assert.deepEqual(policy, {
+      ...DEFAULT_POLICY,
+      secondApproval: 'any_review',
+      signalDecisions: 'refused',
+      claimLease: '30m',
+    });
+    assert.throws(() => loadConfig({ POLICY_SECOND_APPROVAL: 'sometimes' }), /POLICY_SECOND_APPROVAL/);
+    assert.throws(() => loadConfig({ POLICY_SIGNAL_DECISIONS: 'maybe' }), /POLICY_SIGNAL_DECISIONS/);
+    // The rule between the SLA and the expiry holds whatever else is set.
+    assert.throws(
+      () => loadConfig({ POLICY_SECOND_APPROVAL: 'never', POLICY_REVIEW_SLA: '60d' }),
+      /POLICY_REVIEW_EXPIRY: must be longer than/,
+    );
+  });
+
+  it('takes the console settings: session length and Secure cookies', () => {
+    assert.equal(loadConfig({}).api.sessionTtlMs, 8 * 3_600_000);
+    assert.equal(loadConfig({}).api.secureCookies, undefined);
+    assert.equal(
+      loadConfig({ CONSOLE_SESSION_TTL: '30m', CONSOLE_SECURE_COOKIES: 'true' }).api.sessionTtlMs,
+      1_800_000,
+    );
+    assert.equal(loadConfig({ CONSOLE_SECURE_COOKIES: 'false' }).api.secureCookies, false);
+    assert.throws(() => loadConfig({ CONSOLE_SESSION_TTL: 'all day' }), /CONSOLE_SESSION_TTL/);
+  });
 });

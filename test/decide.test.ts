@@ -95,6 +95,9 @@ describe('the onboarding contract', () => {
       pollInterval: '30s',
       maxPollInterval: '30m',
       callTimeout: '30s',
+      secondApproval: 'identity_fraud_attention',
+      signalDecisions: 'accepted',
+      claimLease: '15m',
     });
     const bad = resolvePolicy(DEFAULT_POLICY, { reviewSla: '2d', reviewExpiry: '1d' });
     assert.equal(bad.success, false);

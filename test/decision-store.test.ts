@@ -6,6 +6,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Client } from 'pg';
 import { openDecisionStore, StoreUnavailableError, type DecisionStore } from '../store/decision-store';
+import { MIGRATIONS } from '../store/sql';
+import { freshDatabase } from './helpers/database';
 import type { OnboardingDecision } from '../workflows/onboarding-contract';
 import { TEST_DATABASE_URL } from './helpers/system';
 
@@ -192,22 +194,17 @@ for (const [name, open] of backends) {
 describe('decision store migrations', () => {
   it('are safe to run from several instances at once, on a fresh PostgreSQL database', async () => {
     // A database of its own, so the schema does not exist yet and every instance races to create it.
-    const admin = new Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    const name = `migrations_${id()}`;
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(TEST_DATABASE_URL);
-    url.pathname = `/${name}`;
+    const database = await freshDatabase(TEST_DATABASE_URL, 'migrations');
     try {
       const stores = await Promise.all(
-        Array.from({ length: 6 }, () => openDecisionStore({ databaseUrl: url.toString() })),
+        Array.from({ length: 6 }, () => openDecisionStore({ databaseUrl: database.url })),
       );
       try {
         await Promise.all(stores.map((store) => store.ping()));
       } finally {
         await Promise.all(stores.map((store) => store.close()));
       }
-      const check = new Client({ connectionString: url.toString() });
+      const check = new Client({ connectionString: database.url });
       await check.connect();
       const { rows } = await check.query<{ version: number }>(
         'SELECT version FROM decision_store_migrations ORDER BY 1',
@@ -215,11 +212,10 @@ describe('decision store migrations', () => {
       await check.end();
       assert.deepEqual(
         rows.map((row) => row.version),
-        [1, 2],
+        MIGRATIONS.map((_, index) => index + 1),
       );
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+      await database.drop();
     }
   });
 

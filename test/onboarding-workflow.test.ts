@@ -261,6 +261,9 @@ describe('onboarding workflow on a real Temporal dev server', () => {
       pollInterval: '30s',
       maxPollInterval: '30m',
       callTimeout: '30s',
+      secondApproval: 'never',
+      signalDecisions: 'accepted',
+      claimLease: '15m',
     });
     assert.equal(Date.parse(state.reviewEscalatesAt!) - Date.parse(state.startedAt) > 23 * 3_600_000, true);
     await handle.cancel();

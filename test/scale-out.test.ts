@@ -45,6 +45,8 @@ describe('two workers and two API instances against one Temporal and one Postgre
       DATABASE_URL: TEST_DATABASE_URL,
       API_SERVICE_TOKENS: `backend:${SERVICE_TOKEN}`,
       API_REVIEWER_TOKENS: `reviewer-alice:${REVIEWER_TOKEN},reviewer-bob:${OTHER_REVIEWER_TOKEN}`,
+      // One decision wins a race of two: without four-eyes, an approval and a rejection conflict.
+      POLICY_SECOND_APPROVAL: 'never',
     };
     const [apiA, apiB, workerA, workerB] = await Promise.all([
       startApiProcess(system, ports[0]!, { ...shared, COMPLYCUBE_WEBHOOK_SECRET: secrets[0]! }),

@@ -3,15 +3,15 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, type Worker } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { createOnboardingActivities } from '../activities/onboarding-activities';
 import { ComplyCubeClient } from '../complycube/client';
 import { findTemporalCli } from '../dev/temporal-cli';
-import { createOnboardingWorker } from '../worker/create-worker';
+import { createOnboardingWorker, type OnboardingWorker } from '../worker/create-worker';
 import { promoteWhenPolling } from '../worker/deployment';
 import { bundleWorkflows, type WorkflowBuild } from '../worker/workflow-build';
-import type { OnboardingDecision } from '../workflows/onboarding-contract';
+import { complyCubeTaskQueue, type OnboardingDecision } from '../workflows/onboarding-contract';
 import {
   EMULATOR_KEY,
   installTestRuntime,
@@ -39,7 +39,7 @@ describe('upgrading the workflow code with onboardings in flight', () => {
   let current: WorkflowBuild;
   let next: WorkflowBuild;
   const screened: string[] = [];
-  const workers: { worker: Worker; run: Promise<void> }[] = [];
+  const workers: { worker: OnboardingWorker; run: Promise<void> }[] = [];
 
   before(async () => {
     installTestRuntime(
@@ -97,6 +97,7 @@ describe('upgrading the workflow code with onboardings in flight', () => {
       version: { deploymentName: TEST_DEPLOYMENT, buildId: build.buildId },
       policy: 'always',
       taskQueues: [system.taskQueue],
+      activityTaskQueues: [complyCubeTaskQueue(system.taskQueue)],
     });
 
   const within = async <T>(promise: Promise<T>, what: string, ms = 30_000): Promise<T> => {
@@ -309,6 +310,7 @@ describe('upgrading the workflow code with onboardings in flight', () => {
         version: { deploymentName: TEST_DEPLOYMENT, buildId: next.buildId },
         policy: 'if-none',
         taskQueues: [system.taskQueue],
+        activityTaskQueues: [complyCubeTaskQueue(system.taskQueue)],
       }),
       { kind: 'already-current' },
     );
@@ -330,6 +332,7 @@ describe('upgrading the workflow code with onboardings in flight', () => {
         version: { deploymentName: TEST_DEPLOYMENT, buildId: next.buildId },
         policy: 'if-none',
         taskQueues: [system.taskQueue],
+        activityTaskQueues: [complyCubeTaskQueue(system.taskQueue)],
       }),
       { kind: 'not-promoted', currentBuildId: current.buildId, everHadCurrent: true },
       'an if-none worker of the new build, restarting, does not undo the rollback',

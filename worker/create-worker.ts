@@ -1,6 +1,8 @@
-import { type NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { OnboardingActivities } from '../activities/onboarding-activities';
-import { ONBOARDING_VERSIONING_BEHAVIOR } from '../workflows/onboarding-contract';
+import type { Tracing } from '../observability/tracing';
+import { workerTracing } from '../observability/worker';
+import { complyCubeTaskQueue, ONBOARDING_VERSIONING_BEHAVIOR } from '../workflows/onboarding-contract';
 import type { WorkflowBuild } from './workflow-build';
 
 export interface OnboardingWorkerOptions {
@@ -19,28 +21,90 @@ export interface OnboardingWorkerOptions {
   buildId?: string;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /** Where the workflow's and activities' spans go (`installTracing`); discarded when absent. */
+  tracing?: Tracing;
+  /**
+   * ComplyCube calls per second for the whole fleet: Temporal dispatches no more activity tasks
+   * than this from the ComplyCube task queue, however many workers poll it. Unlimited when absent.
+   */
+  complyCubeRateLimit?: number;
 }
 
-export function createOnboardingWorker(options: OnboardingWorkerOptions): Promise<Worker> {
+/** The worker of a process: the onboarding task queue's and the ComplyCube task queue's, run as one. */
+export interface OnboardingWorker {
+  run(): Promise<void>;
+  shutdown(): void;
+  getState(): Worker['getState'] extends () => infer S ? S : never;
+}
+
+/**
+ * Two SDK workers: one polls the onboarding task queue (workflows, and activities that do not call
+ * ComplyCube), the other the ComplyCube task queue (`startCheck`, `fetchCheck`), whose dispatch
+ * rate Temporal caps fleet-wide. Both are the same Worker Deployment version.
+ */
+export async function createOnboardingWorker(options: OnboardingWorkerOptions): Promise<OnboardingWorker> {
+  const main = await createMainWorker(options);
+  let complyCube: Worker;
+  try {
+    complyCube = await Worker.create({
+      ...shared(options),
+      taskQueue: complyCubeTaskQueue(options.taskQueue),
+      activities: {
+        startCheck: (input: Parameters<OnboardingActivities['startCheck']>[0]) => options.activities.startCheck(input),
+        fetchCheck: (checkId: string) => options.activities.fetchCheck(checkId),
+      },
+      ...(options.complyCubeRateLimit ? { maxTaskQueueActivitiesPerSecond: options.complyCubeRateLimit } : {}),
+    });
+  } catch (error) {
+    await main.runUntil(Promise.resolve()).catch(() => undefined);
+    throw error;
+  }
+  const shutdown = () => {
+    for (const worker of [main, complyCube]) if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  return {
+    async run() {
+      // One stopping stops the other: a process never runs half a worker.
+      const runs = [main.run(), complyCube.run()];
+      for (const run of runs) void run.then(shutdown, shutdown);
+      const results = await Promise.allSettled(runs);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    shutdown,
+    getState: () => main.getState(),
+  };
+}
+
+/** What both workers of a process share: the connection, the version, tracing, activity slots. */
+function shared(options: OnboardingWorkerOptions) {
   const buildId = options.buildId ?? options.build.buildId;
-  return Worker.create({
+  const versioning: Pick<WorkerOptions, 'workerDeploymentOptions'> = options.deploymentName
+    ? {
+        workerDeploymentOptions: {
+          version: { deploymentName: options.deploymentName, buildId },
+          useWorkerVersioning: true,
+          defaultVersioningBehavior: ONBOARDING_VERSIONING_BEHAVIOR,
+        },
+      }
+    : {};
+  return {
     connection: options.connection,
     namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    activities: options.activities,
-    workflowBundle: { code: options.build.code },
-    ...(options.deploymentName
-      ? {
-          workerDeploymentOptions: {
-            version: { deploymentName: options.deploymentName, buildId },
-            useWorkerVersioning: true,
-            defaultVersioningBehavior: ONBOARDING_VERSIONING_BEHAVIOR,
-          },
-        }
-      : {}),
+    ...versioning,
+    ...workerTracing(options.tracing),
     ...(options.maxConcurrentActivityTaskExecutions
       ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions }
       : {}),
+  };
+}
+
+function createMainWorker(options: OnboardingWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    ...shared(options),
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    workflowBundle: { code: options.build.code },
     ...(options.maxConcurrentWorkflowTaskExecutions
       ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions }
       : {}),

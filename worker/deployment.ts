@@ -29,8 +29,10 @@ export interface PromoteOptions {
   client: Client;
   version: DeploymentVersion;
   policy: AutoPromotePolicy;
-  /** Task queues this version must be polling before it takes over. */
+  /** Task queues this version must be polling, for workflow and activity tasks, before it takes over. */
   taskQueues: string[];
+  /** Task queues it must be polling for activity tasks only (the ComplyCube queue). */
+  activityTaskQueues?: string[];
   /** How long to wait for the worker's first polls to register the version. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -77,7 +79,12 @@ async function routing(client: Client, deploymentName: string) {
 }
 
 /** Whether this version polls every task queue, for workflow and activity tasks alike. */
-async function isPolling(client: Client, version: DeploymentVersion, taskQueues: string[]): Promise<boolean> {
+async function isPolling(
+  client: Client,
+  version: DeploymentVersion,
+  taskQueues: string[],
+  activityTaskQueues: string[] = [],
+): Promise<boolean> {
   try {
     const { versionTaskQueues } = await client.workflowService.describeWorkerDeploymentVersion({
       namespace: client.options.namespace,
@@ -85,7 +92,10 @@ async function isPolling(client: Client, version: DeploymentVersion, taskQueues:
     });
     const seen = new Set((versionTaskQueues ?? []).map((queue) => `${queue.name}/${queue.type}`));
     // TASK_QUEUE_TYPE_WORKFLOW = 1, TASK_QUEUE_TYPE_ACTIVITY = 2.
-    return taskQueues.every((name) => seen.has(`${name}/1`) && seen.has(`${name}/2`));
+    return (
+      taskQueues.every((name) => seen.has(`${name}/1`) && seen.has(`${name}/2`)) &&
+      activityTaskQueues.every((name) => seen.has(`${name}/2`))
+    );
   } catch (error) {
     // Not registered yet (NOT_FOUND), or the server busy or away for a moment: ask again later.
     const code = (error as { code?: number }).code;
@@ -100,13 +110,17 @@ async function isPolling(client: Client, version: DeploymentVersion, taskQueues:
  * and a replica that loses the race finds the version current already.
  */
 export async function promoteWhenPolling(options: PromoteOptions): Promise<PromotionResult> {
-  const { client, version, policy, taskQueues, signal } = options;
+  const { client, version, policy, taskQueues, activityTaskQueues, signal } = options;
   const until = Date.now() + (options.timeoutMs ?? 60_000);
   // The worker's first polls register the version within moments; asking before that only makes
   // the server log a "version not found".
   await sleep(500, signal);
   // Every replica asks; the server answers these from a workflow of its own, which must not be flooded.
-  for (let wait = 200; !(await isPolling(client, version, taskQueues)); wait = Math.min(wait * 2, 2_000)) {
+  for (
+    let wait = 200;
+    !(await isPolling(client, version, taskQueues, activityTaskQueues));
+    wait = Math.min(wait * 2, 2_000)
+  ) {
     if (signal?.aborted) return { kind: 'not-promoted' };
     if (Date.now() > until) {
       throw new Error(`worker deployment version ${versionLabel(version)} did not register its task queues in time`);

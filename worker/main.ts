@@ -2,6 +2,9 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createOnboardingActivities } from '../activities/onboarding-activities';
 import { ComplyCubeClient } from '../complycube/client';
+import { complyCubeMetricsOn } from '../observability/metrics';
+import { clientInterceptors, installTracing } from '../observability/tracing';
+import { prometheusTelemetry } from '../observability/worker';
 import { ConfigError, loadConfig, temporalConnectionOptions } from '../config/config';
 import { createLogger } from '../config/logging';
 import { openDecisionStore } from '../store/decision-store';
@@ -9,6 +12,7 @@ import { createOnboardingWorker } from './create-worker';
 import { describePromotion, promoteWhenPolling } from './deployment';
 import { temporalLogger, temporalLogLevel } from './logging';
 import { loadWorkflowBuild } from './workflow-build';
+import { complyCubeTaskQueue } from '../workflows/onboarding-contract';
 
 /** The worker process: runs onboarding workflows and their activities until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
@@ -17,8 +21,13 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.logLevel, format: config.logFormat, name: 'worker' });
   Runtime.install({
     logger: temporalLogger(log, temporalLogLevel(config.logLevel)),
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} },
+      ...prometheusTelemetry(config.workerMetricsAddress),
+    },
   });
+  const tracing = installTracing('kyc-worker');
+  if (config.workerMetricsAddress) log.info(`Metrics at http://${config.workerMetricsAddress}/metrics`);
   const build = await loadWorkflowBuild();
   const { deploymentName, autoPromote } = config.deployment;
   const buildId = config.deployment.buildId ?? build.buildId;
@@ -32,15 +41,24 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       activities: createOnboardingActivities({
-        complyCube: new ComplyCubeClient({ ...config.complyCube, apiKey: config.complyCube.apiKey }),
+        complyCube: new ComplyCubeClient({
+          ...config.complyCube,
+          apiKey: config.complyCube.apiKey,
+          metrics: complyCubeMetricsOn(Runtime.instance().metricMeter),
+        }),
         store,
       }),
       build,
+      ...(tracing ? { tracing } : {}),
       deploymentName,
       buildId,
       ...config.worker,
     });
     const version = deploymentName ? `${deploymentName}:${buildId}` : `unversioned, build ${buildId}`;
+    log.info(
+      `ComplyCube calls on task queue "${complyCubeTaskQueue(config.temporal.taskQueue)}", ` +
+        `at most ${config.worker.complyCubeRateLimit}/s across all workers (COMPLYCUBE_RATE_LIMIT)`,
+    );
     log.info(
       { taskQueue: config.temporal.taskQueue, address: config.temporal.address, version },
       `Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} as ${version}`,
@@ -50,7 +68,11 @@ async function main(): Promise<void> {
     if (deploymentName) {
       // Report where this version stands, and make it current if the policy says so.
       clientConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
-      const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+      const client = new Client({
+        connection: clientConnection,
+        namespace: config.temporal.namespace,
+        interceptors: clientInterceptors(),
+      });
       const deploymentVersion = { deploymentName, buildId };
       const stopped = new AbortController();
       void running.then(
@@ -62,6 +84,7 @@ async function main(): Promise<void> {
         version: deploymentVersion,
         policy: autoPromote,
         taskQueues: [config.temporal.taskQueue],
+        activityTaskQueues: [complyCubeTaskQueue(config.temporal.taskQueue)],
         signal: stopped.signal,
       }).then(
         (result) => log.info({ promotion: result.kind }, describePromotion(deploymentVersion, result)),

@@ -11,14 +11,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-
-/** The project root: the nearest folder above this file with a package.json (also from `dist/`). */
-function projectRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
+import { projectRoot } from '../config/paths';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../observability/worker';
 
 /**
  * The TypeScript sources Temporal's bundler starts from (it registers every workflow exported
@@ -47,7 +41,12 @@ export function buildIdOf(code: string): string {
 
 /** Bundles the workflow code under `workflowsPath` (the product's by default). */
 export async function bundleWorkflows(workflowsPath: string = WORKFLOWS_PATH): Promise<WorkflowBuild> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    // OpenTelemetry's workflow interceptors, in every build (traces exported or not).
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: new DefaultLogger('WARN'),
+  });
   return { code, buildId: buildIdOf(code) };
 }
 

@@ -18,6 +18,12 @@ export const TASK_QUEUE = 'onboarding';
 export const WORKFLOW_TYPE = 'onboardingWorkflow';
 
 /**
+ * The task queue of every ComplyCube call (`startCheck`, `fetchCheck`) for onboardings on
+ * `taskQueue`: its workers' dispatch rate is capped fleet-wide (`COMPLYCUBE_RATE_LIMIT`).
+ */
+export const complyCubeTaskQueue = (taskQueue: string) => `${taskQueue}-complycube`;
+
+/**
  * How onboardings move between worker builds. They wait up to 30 days for a reviewer, across many
  * deploys: each run moves to the deployment's current build at its next workflow task, and every
  * change to the workflow's commands is guarded by patched() (docs/versioning.md). The worker applies
@@ -42,6 +48,7 @@ export const onboardingStatusSchema = z.enum([
   'checks_running',
   'awaiting_review',
   'escalated',
+  'awaiting_second_approval',
   'approved',
   'rejected',
   'withdrawn',
@@ -49,6 +56,9 @@ export const onboardingStatusSchema = z.enum([
 /** Where an onboarding stands; kept in the `OnboardingStatus` search attribute too. */
 export type OnboardingStatus = z.infer<typeof onboardingStatusSchema>;
 export const FINAL_STATUSES: readonly OnboardingStatus[] = ['approved', 'rejected', 'withdrawn'];
+/** The statuses of a case on the review desk: a reviewer's decision is due. */
+export const REVIEW_STATUSES = ['awaiting_review', 'escalated', 'awaiting_second_approval'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /** Search attribute for filtering onboardings in the Temporal UI and the API's list. IDs and statuses only. */
 export const onboardingStatusSearchAttribute = defineSearchAttributeKey(
@@ -71,6 +81,14 @@ export function parseDuration(value: string): number {
   return Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS];
 }
 
+export const secondApprovalSchema = z.enum(['identity_fraud_attention', 'any_review', 'never']);
+/**
+ * When an approval needs a second reviewer: when the identity fraud check needs attention (the
+ * default), for every reviewed approval, or never. A rejection never does.
+ */
+export type SecondApproval = z.infer<typeof secondApprovalSchema>;
+export const signalDecisionsSchema = z.enum(['accepted', 'refused']);
+
 /**
  * One onboarding's timing policy. It is resolved in full when the onboarding starts (the API and
  * the CLI apply `DEFAULT_POLICY` and the configuration's overrides) and travels in the workflow's
@@ -90,6 +108,12 @@ export const onboardingPolicySchema = z
     maxPollInterval: durationSchema,
     /** The longest one ComplyCube call (one activity attempt) may take. */
     callTimeout: durationSchema,
+    /** Which approvals need a second, different reviewer (four-eyes). */
+    secondApproval: secondApprovalSchema,
+    /** Whether a `reviewDecision` signal (Temporal CLI or UI, reviewer name asserted) may decide. */
+    signalDecisions: signalDecisionsSchema,
+    /** How long a reviewer's claim on a case holds unless released or renewed. */
+    claimLease: durationSchema,
   })
   .refine((policy) => parseDuration(policy.reviewExpiry) > parseDuration(policy.reviewSla), {
     message: 'reviewExpiry must be longer than reviewSla',
@@ -105,6 +129,9 @@ export const DEFAULT_POLICY: OnboardingPolicy = {
   pollInterval: '30s',
   maxPollInterval: '30m',
   callTimeout: '30s',
+  secondApproval: 'identity_fraud_attention',
+  signalDecisions: 'accepted',
+  claimLease: '15m',
 };
 
 /** Some of a policy's fields: what an input may carry (runs started by 0.1.0 carry none or a few). */
@@ -115,6 +142,9 @@ export const policyOverridesSchema = z.strictObject({
   pollInterval: durationSchema.optional(),
   maxPollInterval: durationSchema.optional(),
   callTimeout: durationSchema.optional(),
+  secondApproval: secondApprovalSchema.optional(),
+  signalDecisions: signalDecisionsSchema.optional(),
+  claimLease: durationSchema.optional(),
 });
 export type PolicyOverrides = z.infer<typeof policyOverridesSchema>;
 
@@ -145,13 +175,29 @@ export const onboardingInputSchema = onboardingRequestSchema.extend({
  */
 export type OnboardingInput = z.input<typeof onboardingInputSchema>;
 
+const reviewerSchema = z.string().trim().min(1).max(200);
+
 export const reviewDecisionSchema = z.strictObject({
   decision: z.enum(['approve', 'reject']),
-  reviewer: z.string().trim().min(1).max(200),
+  reviewer: reviewerSchema,
   reason: z.string().trim().min(1).max(2000),
 });
-/** A reviewer's decision, as the `reviewDecision` signal and the `submitReview` update carry it. */
+/** A reviewer's decision, as the `reviewDecision` signal carries it (the reviewer's name asserted by the sender). */
 export type ReviewDecision = z.infer<typeof reviewDecisionSchema>;
+
+/** How a review action reached the workflow. `signal`: the Temporal CLI or UI, the reviewer's name unverified. */
+export const reviewChannelSchema = z.enum(['console', 'api', 'cli', 'signal']);
+export type ReviewChannel = z.infer<typeof reviewChannelSchema>;
+/** The channels of an Update: the API (console or bearer token) and the operator CLI, each of which names its reviewer. */
+const updateChannelSchema = z.enum(['console', 'api', 'cli']);
+
+/** A decision as the `submitReview` update carries it: from a channel that authenticated the reviewer. */
+export const reviewUpdateSchema = reviewDecisionSchema.extend({ channel: updateChannelSchema.default('api') });
+export type ReviewUpdate = z.input<typeof reviewUpdateSchema>;
+
+/** Who claims or releases a case, and through what. */
+export const claimRequestSchema = z.strictObject({ reviewer: reviewerSchema, channel: updateChannelSchema });
+export type ClaimRequest = z.infer<typeof claimRequestSchema>;
 
 export const checkCompletedSchema = z.strictObject({
   checkId: complyCubeIdSchema,
@@ -176,6 +222,80 @@ export interface CheckState {
   /** For `error`: the failure type, e.g. `ComplyCubeNotFound`. */
   error?: string;
   completedAt?: string;
+}
+
+/** A reviewer's hold on a case, so that two reviewers do not work it at once. */
+export interface CaseClaim {
+  reviewer: string;
+  channel: ReviewChannel;
+  claimedAt: string;
+  /** It lapses then unless renewed; a lapsed claim holds nobody back. */
+  expiresAt: string;
+}
+
+/** An approval on the record: the first of two (four-eyes), or the one that decided. */
+export interface Approval {
+  reviewer: string;
+  channel: ReviewChannel;
+  /** The reviewer's name was typed by the sender of a signal, not authenticated. */
+  asserted: boolean;
+  reason: string;
+  at: string;
+}
+
+/** One step of a case, for the reviewer's timeline. */
+export interface TimelineEntry {
+  at: string;
+  kind:
+    | 'started'
+    | 'check_created'
+    | 'check_completed'
+    | 'webhook'
+    | 'poll'
+    | 'review_opened'
+    | 'escalated'
+    | 'claimed'
+    | 'released'
+    | 'first_approval'
+    | 'decided';
+  /** IDs and verdicts only: the check type, the check ID, the outcome, the reviewer. */
+  detail?: string;
+}
+
+/** A review action on the audit trail: accepted or refused, by whom, through what, and why. */
+export interface ReviewAction {
+  /** Unique per run and step, so that a retried write keeps one row. */
+  id: string;
+  onboardingId: string;
+  workflowId: string;
+  runId: string;
+  kind: 'claim' | 'release' | 'first_approval' | 'decision' | 'refused';
+  actor: string;
+  channel: ReviewChannel;
+  /** False when the actor's name is only asserted (a signal). */
+  authenticated: boolean;
+  decision?: 'approve' | 'reject';
+  reason?: string;
+  /** For `refused`: why (`claimed_by_other`, `review_not_due`, …). */
+  refusal?: string;
+  at: string;
+}
+
+/** A case on the review desk, as the review queue keeps it. Newer versions replace older ones. */
+export interface ReviewCase {
+  onboardingId: string;
+  workflowId: string;
+  runId: string;
+  /** A review status while on the desk; the final status once decided. */
+  status: OnboardingStatus;
+  reasons: string[];
+  openedAt: string;
+  slaDueAt: string;
+  expiresAt: string;
+  claim?: CaseClaim;
+  firstApproval?: Approval;
+  secondApprovalRequired: boolean;
+  version: number;
 }
 
 /** One review message as it arrived, whether accepted or not. */
@@ -209,6 +329,10 @@ export interface OnboardingDecision {
   checks: CheckState[];
   startedAt: string;
   decidedAt: string;
+  /** For a reviewer's decision: how it reached the workflow. */
+  channel?: ReviewChannel;
+  /** The reviewers who approved: the first of two, then the one who decided (four-eyes). */
+  approvals?: Approval[];
 }
 
 /** What `getState` returns. */
@@ -222,8 +346,17 @@ export interface OnboardingState {
   /** The timing policy this run was started with. */
   policy: OnboardingPolicy;
   reviewReasons: string[];
+  reviewOpenedAt?: string;
   reviewEscalatesAt?: string;
   reviewExpiresAt?: string;
+  /** Past the review SLA (kept while a first approval waits for its second). */
+  escalated?: boolean;
+  /** Whether an approval of this case takes two reviewers. */
+  secondApprovalRequired?: boolean;
+  claim?: CaseClaim;
+  firstApproval?: Approval;
+  /** The case's steps, oldest first (polls are counted, not listed, past a few). */
+  timeline?: TimelineEntry[];
   /** Accepted review messages, and the most recent refused ones. */
   reviews: ReviewEntry[];
   /**
@@ -242,4 +375,22 @@ export const checkCompletedSignal = defineSignal<[CheckCompleted]>('checkComplet
 /** A reviewer's decision. Works from `temporal workflow signal` and the Temporal UI. */
 export const reviewDecisionSignal = defineSignal<[ReviewDecision]>('reviewDecision');
 /** The same decision as an Update: its validator tells the caller at once whether it was accepted. */
-export const submitReviewUpdate = defineUpdate<OnboardingState, [ReviewDecision]>('submitReview');
+export const submitReviewUpdate = defineUpdate<OnboardingState, [ReviewUpdate]>('submitReview');
+/** A reviewer takes a case for the policy's claim lease (or renews it). */
+export const claimCaseUpdate = defineUpdate<OnboardingState, [ClaimRequest]>('claimCase');
+/** The claim's holder lets the case go. */
+export const releaseCaseUpdate = defineUpdate<OnboardingState, [ClaimRequest]>('releaseCase');
+/** Writes the case to the review queue again (after an upgrade, for cases that entered review before). */
+export const syncReviewCaseUpdate = defineUpdate<OnboardingState, []>('syncReviewCase');
+
+/** What the Temporal UI shows beside each message; `checkCompleted` is the API's, not a person's. */
+export const HANDLER_DESCRIPTIONS = {
+  getState: 'The onboarding as it stands: status, checks, review, claim, approvals, decision.',
+  checkCompleted: 'Internal: ComplyCube said a check finished (sent by the API from its webhook). Not for people.',
+  reviewDecision:
+    'A reviewer decides: {"decision":"approve"|"reject","reviewer":"name","reason":"…"}. The name is recorded as asserted.',
+  submitReview: 'A reviewer decides, through the API or the CLI, which name the reviewer.',
+  claimCase: 'A reviewer takes the case for the claim lease: {"reviewer":"name","channel":"cli"}.',
+  releaseCase: 'The claim\'s holder lets the case go: {"reviewer":"name","channel":"cli"}.',
+  syncReviewCase: 'Operators: writes the case to the review queue again (after an upgrade).',
+} as const;

@@ -1,7 +1,6 @@
 import {
   ApplicationFailure,
   CancellationScope,
-  ActivityFailure,
   allHandlersFinished,
   condition,
   isCancellation,
@@ -9,41 +8,42 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
-  type ActivityOptions,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
+  type ActivityOptions,
 } from '@temporalio/workflow';
-import type { OnboardingActivities, CheckSnapshot } from '../activities/onboarding-activities';
-import { describeZodError, type CheckType } from '../complycube/schemas';
+import type { OnboardingActivities } from '../activities/onboarding-activities';
+import { describeZodError } from '../complycube/schemas';
+import { CHECK_TYPES, runCheck, type Notices } from './checks';
+import { renderCurrentDetails } from './current-details';
 import { decideFromChecks } from './decide';
+import { countDecision, countStarted, recordCheckDuration } from './metrics';
 import {
-  FINAL_STATUSES,
+  HANDLER_DESCRIPTIONS,
   checkCompletedSchema,
+  complyCubeTaskQueue,
   checkCompletedSignal,
   getStateQuery,
   onboardingInputSchema,
   onboardingStatusSearchAttribute,
   parseDuration,
   resolvePolicy,
-  reviewDecisionSchema,
-  reviewDecisionSignal,
-  submitReviewUpdate,
-  type CheckState,
   type OnboardingDecision,
   type OnboardingPolicy,
   type OnboardingState,
   type OnboardingStatus,
-  type ReviewDecision,
-  type ReviewEntry,
+  type TimelineEntry,
 } from './onboarding-contract';
-
-const CHECK_TYPES: readonly CheckType[] = ['identity_fraud_check', 'enhanced_identity_check'];
+import { openReviewDesk } from './review-desk';
 
 /**
  * The defaults release 0.1.0 applied inside the workflow. Runs it started carry no policy, or a
- * partial one, and replaying them needs exactly these values: they never change. Since 0.2.0 the
- * policy is resolved at start (`DEFAULT_POLICY`) and these fill nothing in new runs.
+ * partial one (as do 0.2.0's, without the review desk's fields), and replaying them needs exactly
+ * these values: they never change. Since 0.2.0 the policy is resolved at start (`DEFAULT_POLICY`)
+ * and these fill nothing in new runs. No second approval and signals accepted: how those runs
+ * decided.
  */
 const POLICY_DEFAULTS_OF_0_1_0: OnboardingPolicy = {
   checkTimeout: '24h',
@@ -52,13 +52,18 @@ const POLICY_DEFAULTS_OF_0_1_0: OnboardingPolicy = {
   pollInterval: '30s',
   maxPollInterval: '30m',
   callTimeout: '30s',
+  secondApproval: 'never',
+  signalDecisions: 'accepted',
+  claimLease: '15m',
 };
 
 /** Since 0.3.0: a reviewer's decision is recorded by a regular activity, not a local one. */
 const RECORD_REVIEWED_DECISION_AS_ACTIVITY = 'record-reviewed-decision-as-activity';
+/** ComplyCube activities on their own task queue, whose dispatch rate Temporal caps fleet-wide. */
+const COMPLYCUBE_TASK_QUEUE = 'complycube-task-queue';
 
-/** Refused review messages kept in the state, newest last; older ones are only counted. */
-const REFUSED_REVIEWS_KEPT = 10;
+/** Timeline entries kept; past it, the oldest polls and webhooks go first. */
+const TIMELINE_KEPT = 60;
 
 /**
  * One applicant's onboarding: both ComplyCube checks concurrently, a durable wait for
@@ -84,6 +89,7 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
   const policy = resolved.data;
   const info = workflowInfo();
   const startedAt = new Date(info.runStartTime).toISOString();
+  const ms = (duration: string) => parseDuration(duration);
 
   const state: OnboardingState = {
     onboardingId: request.clientId,
@@ -97,101 +103,56 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
     },
     policy,
     reviewReasons: [],
+    timeline: [{ at: startedAt, kind: 'started' }],
     reviews: [],
     refusedReviews: 0,
     ignoredNotices: 0,
   };
-  /** Checks whose completion was announced and not yet fetched. */
-  const noticed = new Set<string>();
-  /** Announcements that arrived before the check's create returned (webhooks can beat it). */
-  const earlyNotices = new Set<string>();
-  let pendingReview: ReviewDecision | undefined;
+  const notices: Notices = { noticed: new Set(), early: new Set() };
 
+  const showDetails = () => setCurrentDetails(renderCurrentDetails(state));
+  const step = (kind: TimelineEntry['kind'], detail?: string) => {
+    const timeline = (state.timeline ??= []);
+    timeline.push({ at: new Date().toISOString(), kind, ...(detail ? { detail } : {}) });
+    if (timeline.length > TIMELINE_KEPT) {
+      const routine = timeline.findIndex((entry) => entry.kind === 'poll' || entry.kind === 'webhook');
+      timeline.splice(routine >= 0 ? routine : 1, 1);
+    }
+    showDetails();
+  };
   const setStatus = (status: OnboardingStatus) => {
     state.status = status;
     upsertSearchAttributes([{ key: onboardingStatusSearchAttribute, value: status }]);
+    showDetails();
   };
   if (info.typedSearchAttributes.get(onboardingStatusSearchAttribute) !== 'checks_running') setStatus('checks_running');
+  showDetails();
+  countStarted();
 
-  setHandler(getStateQuery, () => state);
-
-  setHandler(checkCompletedSignal, (raw) => {
-    const notice = checkCompletedSchema.safeParse(raw);
-    if (!notice.success || notice.data.status === 'pending') {
-      state.ignoredNotices += 1;
-      return;
-    }
-    const check = CHECK_TYPES.map((type) => state.checks[type]).find((c) => c.checkId === notice.data.checkId);
-    if (check && check.status === 'pending') {
-      noticed.add(notice.data.checkId);
-    } else if (!check && CHECK_TYPES.some((type) => state.checks[type].status === 'creating')) {
-      earlyNotices.add(notice.data.checkId);
-    } else {
-      state.ignoredNotices += 1;
-    }
-  });
-
-  /** Why a review message would change nothing, or undefined when it can be accepted. */
-  const reviewProblem = (raw: unknown): string | undefined => {
-    const review = reviewDecisionSchema.safeParse(raw);
-    if (!review.success) return `invalid_payload: ${describeZodError(review.error)}`;
-    if (pendingReview || FINAL_STATUSES.includes(state.status)) return 'already_decided';
-    if (state.status !== 'awaiting_review' && state.status !== 'escalated') return 'review_not_due';
-    return undefined;
-  };
-
-  const recordReview = (raw: unknown, via: ReviewEntry['via'], rejection: string | undefined) => {
-    const fields = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-    const text = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : undefined);
-    state.reviews.push({
-      at: new Date().toISOString(),
-      via,
-      accepted: rejection === undefined,
-      ...(text(fields.decision, 20) !== undefined ? { decision: text(fields.decision, 20) } : {}),
-      ...(text(fields.reviewer, 200) !== undefined ? { reviewer: text(fields.reviewer, 200) } : {}),
-      ...(text(fields.reason, 2000) !== undefined ? { reason: text(fields.reason, 2000) } : {}),
-      ...(rejection ? { rejection } : {}),
-    });
-    if (rejection === undefined) return;
-    // A stream of bad messages must not grow the state without limit: count them all, keep the last few.
-    state.refusedReviews += 1;
-    if (state.reviews.filter((entry) => !entry.accepted).length > REFUSED_REVIEWS_KEPT) {
-      state.reviews.splice(
-        state.reviews.findIndex((entry) => !entry.accepted),
-        1,
-      );
-    }
-  };
-
-  setHandler(reviewDecisionSignal, (raw) => {
-    const problem = reviewProblem(raw);
-    recordReview(raw, 'signal', problem);
-    if (!problem) pendingReview = reviewDecisionSchema.parse(raw);
-  });
+  setHandler(getStateQuery, () => state, { description: HANDLER_DESCRIPTIONS.getState });
 
   setHandler(
-    submitReviewUpdate,
-    async (raw) => {
-      recordReview(raw, 'update', undefined);
-      pendingReview = reviewDecisionSchema.parse(raw);
-      // Answer with the state once the decision is recorded, so the caller sees the outcome.
-      await condition(() => state.decision !== undefined);
-      return state;
+    checkCompletedSignal,
+    (raw) => {
+      const notice = checkCompletedSchema.safeParse(raw);
+      if (!notice.success || notice.data.status === 'pending') {
+        state.ignoredNotices += 1;
+        return;
+      }
+      const check = CHECK_TYPES.map((type) => state.checks[type]).find((c) => c.checkId === notice.data.checkId);
+      if (check && check.status === 'pending') {
+        notices.noticed.add(notice.data.checkId);
+      } else if (!check && CHECK_TYPES.some((type) => state.checks[type].status === 'creating')) {
+        notices.early.add(notice.data.checkId);
+      } else {
+        state.ignoredNotices += 1;
+      }
     },
-    {
-      validator: (raw) => {
-        const problem = reviewProblem(raw);
-        if (problem) throw new Error(problem);
-      },
-    },
+    { description: HANDLER_DESCRIPTIONS.checkCompleted },
   );
 
-  const ms = (duration: string) => parseDuration(duration);
-  const activityOptions = (scheduleToCloseMs: number): ActivityOptions => ({
-    startToCloseTimeout: ms(policy.callTimeout),
-    scheduleToCloseTimeout: Math.max(scheduleToCloseMs, ms(policy.callTimeout)),
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-  });
+  const desk = openReviewDesk({ state, policy, setStatus, step });
+
   // Writing the decision is a short, idempotent call on the path to every decision: as a local
   // activity it runs inside the workflow task and saves a server round trip. A local activity runs
   // again when its workflow task fails (a signal arriving as it completes does that), so only an
@@ -204,73 +165,15 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
   // A reviewer's decision is recorded by a regular activity: a local activity holds its workflow
   // task open until it ends, and with it the acceptance of the review Update, so a slow store
   // would keep the reviewer from hearing that the decision was taken (docs/edges.md).
-  const { recordDecision: recordReviewedDecision } = proxyActivities<OnboardingActivities>(recordDecisionOptions);
-
-  const applySnapshot = (check: CheckState, snapshot: CheckSnapshot) => {
-    check.checkId = snapshot.checkId;
-    check.status = snapshot.status;
-    if (snapshot.outcome) check.outcome = snapshot.outcome;
-    check.attentionAnalyses = snapshot.attentionAnalyses;
-    if (snapshot.status !== 'pending') check.completedAt = new Date().toISOString();
-  };
-
-  const markError = (check: CheckState, error: unknown) => {
-    check.status = 'error';
-    const cause = error instanceof ActivityFailure ? error.cause : error;
-    check.error = cause instanceof ApplicationFailure && cause.type ? cause.type : 'ActivityFailed';
-    check.completedAt = new Date().toISOString();
-  };
-
-  async function runCheck(type: CheckType): Promise<void> {
-    const check = state.checks[type];
-    const deadline = Date.now() + ms(policy.checkTimeout);
-    const { startCheck } = proxyActivities<OnboardingActivities>(activityOptions(ms(policy.checkTimeout)));
-    try {
-      applySnapshot(
-        check,
-        await startCheck({
-          type,
-          clientId: request.clientId,
-          ...(type === 'identity_fraud_check'
-            ? { addressId: request.addressId }
-            : { documentId: request.documentId, liveVideoId: request.liveVideoId }),
-          workflowId: info.workflowId,
-          runId: info.runId,
-        }),
-      );
-    } catch (error) {
-      if (isCancellation(error)) throw error;
-      markError(check, error);
-      return;
-    }
-    const checkId = check.checkId!;
-    if (earlyNotices.delete(checkId)) noticed.add(checkId);
-
-    let wait = ms(policy.pollInterval);
-    while (check.status === 'pending') {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) {
-        check.status = 'timed_out';
-        check.completedAt = new Date().toISOString();
-        return;
-      }
-      const announced = await condition(() => noticed.has(checkId), Math.min(wait, remaining));
-      noticed.delete(checkId);
-      if (!announced) wait = Math.min(wait * 2, ms(policy.maxPollInterval));
-      const { fetchCheck } = proxyActivities<OnboardingActivities>(activityOptions(deadline - Date.now()));
-      try {
-        applySnapshot(check, await fetchCheck(checkId));
-      } catch (error) {
-        if (isCancellation(error)) throw error;
-        markError(check, error);
-        return;
-      }
-    }
-  }
+  const { recordDecision: recordReviewedDecision } = proxyActivities<OnboardingActivities>({
+    ...recordDecisionOptions,
+    summary: 'record the decision',
+  });
 
   /** The decision record: this run, the checks as they stand, and what was decided, by whom and why. */
   const conclude = (
-    outcome: Pick<OnboardingDecision, 'decision' | 'decidedByKind' | 'decidedBy' | 'reason' | 'reviewReasons'>,
+    outcome: Pick<OnboardingDecision, 'decision' | 'decidedByKind' | 'decidedBy' | 'reason' | 'reviewReasons'> &
+      Partial<Pick<OnboardingDecision, 'channel' | 'approvals'>>,
   ): OnboardingDecision => ({
     onboardingId: state.onboardingId,
     workflowId: info.workflowId,
@@ -282,7 +185,21 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
   });
 
   const decide = async (): Promise<OnboardingDecision> => {
-    await Promise.all(CHECK_TYPES.map((type) => runCheck(type)));
+    // Since 0.4.0 ComplyCube calls go to their own, rate-limited task queue (runs before kept theirs).
+    const checksQueue = patched(COMPLYCUBE_TASK_QUEUE) ? complyCubeTaskQueue(info.taskQueue) : undefined;
+    await Promise.all(
+      CHECK_TYPES.map((type) =>
+        runCheck(state.checks[type], {
+          request,
+          policy,
+          workflowId: info.workflowId,
+          runId: info.runId,
+          notices,
+          complyCubeTaskQueue: checksQueue,
+          onStep: step,
+        }).then(() => recordCheckDuration(state.checks[type], startedAt)),
+      ),
+    );
     const verdict = decideFromChecks(CHECK_TYPES.map((type) => state.checks[type]));
     if (verdict.kind === 'approve') {
       return conclude({
@@ -294,22 +211,25 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
       });
     }
 
-    state.reviewReasons = verdict.reasons;
+    const fraudAttention = state.checks.identity_fraud_check.outcome === 'attention';
+    desk.open(
+      verdict.reasons,
+      policy.secondApproval === 'any_review' ||
+        (policy.secondApproval === 'identity_fraud_attention' && fraudAttention),
+    );
     const reviewOpenedAt = Date.now();
-    state.reviewEscalatesAt = new Date(reviewOpenedAt + ms(policy.reviewSla)).toISOString();
-    state.reviewExpiresAt = new Date(reviewOpenedAt + ms(policy.reviewExpiry)).toISOString();
-    setStatus('awaiting_review');
     log.info('Onboarding awaiting review', { reviewReasons: verdict.reasons });
-    let decided = await condition(() => pendingReview !== undefined, ms(policy.reviewSla));
+    let decided = await condition(() => desk.final !== undefined, ms(policy.reviewSla), { summary: 'review SLA' });
     if (!decided) {
-      setStatus('escalated');
+      desk.escalate();
       log.warn('Review SLA passed; onboarding escalated');
       decided = await condition(
-        () => pendingReview !== undefined,
+        () => desk.final !== undefined,
         ms(policy.reviewExpiry) - (Date.now() - reviewOpenedAt),
+        { summary: 'review expiry' },
       );
     }
-    const review = pendingReview;
+    const review = desk.final;
     if (!decided || !review) {
       return conclude({
         decision: 'rejected',
@@ -325,6 +245,8 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
       decidedBy: review.reviewer,
       reason: review.reason,
       reviewReasons: verdict.reasons,
+      channel: review.channel,
+      ...(review.approvals.length ? { approvals: review.approvals } : {}),
     });
   };
 
@@ -336,7 +258,24 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
     }
     state.decision = decision;
     setStatus(decision.decision);
+    if (state.reviewOpenedAt) {
+      // A reviewer's decision goes on the audit trail; any decision takes the case off the queue.
+      const review = decision.decidedByKind === 'reviewer' ? desk.final : undefined;
+      await desk.recordDecided(
+        review && {
+          kind: 'decision',
+          actor: review.reviewer,
+          channel: review.channel,
+          authenticated: !review.asserted,
+          decision: review.decision,
+          reason: review.reason,
+        },
+      );
+    }
+    step('decided', `${decision.decision} by ${decision.decidedBy}`);
+    countDecision(decision);
     log.info('Onboarding decided', { decision: decision.decision, decidedByKind: decision.decidedByKind });
+    await desk.settled();
     await condition(allHandlersFinished);
     return decision;
   };

@@ -47,11 +47,13 @@ export function complyCubeWebhookRoutes(app: FastifyInstance, context: ApiContex
       !isValidWebhookSignature(request.rawBody, typeof signature === 'string' ? signature : undefined, secret)
     ) {
       request.log.warn('Webhook with a missing or invalid signature');
+      context.metrics.webhook('refused');
       throw new HttpError(401, 'invalid_signature', 'Missing or invalid ComplyCube-Signature');
     }
     // Signed, so ComplyCube's: answering anything but 2xx would only make it retry what cannot work.
     const ignore = (reason: string) => {
       request.log.warn({ reason }, 'Signed webhook body ignored');
+      context.metrics.webhook('ignored');
       return reply.code(200).send({ received: true, ignored: reason });
     };
     if (request.invalidJson) return ignore('not_json');
@@ -62,12 +64,14 @@ export function complyCubeWebhookRoutes(app: FastifyInstance, context: ApiContex
     const payload = checkEventPayloadSchema.safeParse(event.data.payload);
     if (!FORWARDED(type) || event.data.resourceType !== 'check' || !payload.success) {
       log.info('Webhook event not routed');
+      context.metrics.webhook('not_routed');
       return reply.code(200).send({ received: true, routed: false });
     }
 
     const claimed = await claim(eventId, type);
     if (claimed === 'settled') {
       log.info('Duplicate webhook event');
+      context.metrics.webhook('duplicate');
       return reply.code(200).send({ received: true, duplicate: true });
     }
     if (claimed === 'in_progress') {
@@ -77,6 +81,7 @@ export function complyCubeWebhookRoutes(app: FastifyInstance, context: ApiContex
       return await forward(log, reply, eventId, payload.data);
     } catch (error) {
       // Not forwarded: give the claim back, so ComplyCube's redelivery tries again.
+      context.metrics.webhook('failed');
       await store.releaseWebhookEvent(eventId).catch(() => undefined);
       throw error;
     }
@@ -102,6 +107,7 @@ export function complyCubeWebhookRoutes(app: FastifyInstance, context: ApiContex
       if (!mapping) {
         await store.settleWebhookEvent(eventId, 'held');
         log.info({ checkId: check.id }, 'Webhook event held for a check no run has adopted yet');
+        context.metrics.webhook('held');
         return reply.code(200).send({ received: true, held: true });
       }
       await store.takeHeldCheckEvents(check.id);
@@ -123,6 +129,7 @@ export function complyCubeWebhookRoutes(app: FastifyInstance, context: ApiContex
     // Only now is it handled: an event acknowledged before reaching Temporal could be lost.
     await store.settleWebhookEvent(eventId, 'handled');
     log.info({ checkId: check.id, workflowId: mapping.workflowId }, 'Webhook event routed');
+    context.metrics.webhook('routed');
     return reply.code(200).send({ received: true, routed: true });
   }
 }

@@ -9,6 +9,8 @@ import {
   onboardingRequestSchema,
   onboardingStatusSchema,
   onboardingStatusSearchAttribute,
+  REVIEW_STATUSES,
+  type ReviewStatus,
 } from '../../workflows/onboarding-contract';
 import { onboardingLink, onboardingLinks, presentState, stateOf, type ApiContext } from '../context';
 import { HttpError, isRefusedPageToken, validate } from '../errors';
@@ -20,9 +22,14 @@ const startBodySchema = onboardingRequestSchema.extend({
   /** Start a new run for a client whose onboarding has ended (re-verification). */
   reverify: z.boolean().optional(),
 });
-const pageTokenSchema = z.strictObject({ l: z.string(), t: z.string().min(1).max(8192) });
+const pageTokenSchema = z.union([
+  z.strictObject({ l: z.string(), t: z.string().min(1).max(8192) }),
+  z.strictObject({ l: z.string(), o: z.iso.datetime(), i: complyCubeIdSchema }),
+]);
 const listQuerySchema = z.strictObject({
   status: onboardingStatusSchema.optional(),
+  /** `review`: every case on the review desk (awaiting review, escalated, awaiting a second approval). */
+  queue: z.literal('review').optional(),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   pageToken: z
     .string()
@@ -33,6 +40,38 @@ const listQuerySchema = z.strictObject({
 
 export function onboardingRoutes(app: FastifyInstance, context: ApiContext): void {
   const { temporal, store, withDeadline, requireRole } = context;
+
+  /** A page of the review desk: oldest first, with what a reviewer needs to pick the next case. */
+  const reviewQueuePage = async (statuses: readonly ReviewStatus[], pageSize: number, pageToken?: string) => {
+    const listingKey = `review-queue:${statuses.join(',')}`;
+    const position = pageToken ? readPageToken(pageToken, listingKey) : undefined;
+    const page = await store.listReviewCases({
+      statuses,
+      limit: pageSize,
+      ...(position?.o && position.i ? { after: { openedAt: position.o, onboardingId: position.i } } : {}),
+    });
+    const now = Date.now();
+    const items = page.items.map((c) => ({
+      onboardingId: c.onboardingId,
+      workflowId: c.workflowId,
+      runId: c.runId,
+      status: c.status,
+      reasons: c.reasons,
+      openedAt: c.openedAt,
+      ageSeconds: Math.max(0, Math.round((now - Date.parse(c.openedAt)) / 1000)),
+      slaDueAt: c.slaDueAt,
+      slaSecondsLeft: Math.round((Date.parse(c.slaDueAt) - now) / 1000),
+      expiresAt: c.expiresAt,
+      ...(c.claim && Date.parse(c.claim.expiresAt) > now ? { claim: c.claim } : {}),
+      ...(c.firstApproval ? { firstApprovalBy: c.firstApproval.reviewer } : {}),
+      secondApprovalRequired: c.secondApprovalRequired,
+      links: { self: onboardingLink(c.onboardingId) },
+    }));
+    const next = page.after
+      ? writePageToken({ o: page.after.openedAt, i: page.after.onboardingId }, listingKey)
+      : undefined;
+    return { items, ...(next ? { nextPageToken: next } : {}) };
+  };
 
   // Start an onboarding: idempotent by itself, and by `Idempotency-Key` for the exact answer.
   app.post('/v1/onboardings', { preHandler: requireRole('service') }, async (request, reply) => {
@@ -64,13 +103,26 @@ export function onboardingRoutes(app: FastifyInstance, context: ApiContext): voi
     };
   });
 
-  // List onboardings by status, from Temporal's visibility.
+  // List onboardings: cases on the review desk from the review queue, oldest first; others from
+  // Temporal's visibility (which cannot sort), newest first.
   app.get('/v1/onboardings', { preHandler: requireRole('service', 'reviewer') }, async (request) => {
     const query = validate(listQuerySchema, request.query);
+    const deskStatuses: readonly ReviewStatus[] | undefined =
+      query.queue === 'review'
+        ? REVIEW_STATUSES
+        : query.status && (REVIEW_STATUSES as readonly string[]).includes(query.status)
+          ? [query.status as ReviewStatus]
+          : undefined;
+    if (query.queue && query.status) {
+      throw new HttpError(400, 'invalid_request', 'Give status or queue, not both');
+    }
+    if (deskStatuses) return reviewQueuePage(deskStatuses, query.pageSize, query.pageToken);
     const filters = [`WorkflowType = '${WORKFLOW_TYPE}'`];
     if (query.status) filters.push(`${onboardingStatusSearchAttribute.name} = '${query.status}'`);
     const visibilityQuery = filters.join(' AND ');
-    const temporalToken = query.pageToken ? readPageToken(query.pageToken, visibilityQuery) : undefined;
+    const temporalToken = query.pageToken
+      ? Buffer.from(readPageToken(query.pageToken, visibilityQuery).t ?? '', 'base64')
+      : undefined;
     const response = await withDeadline(() =>
       temporal.workflowService.listWorkflowExecutions({
         namespace: temporal.options.namespace,
@@ -106,36 +158,34 @@ export function onboardingRoutes(app: FastifyInstance, context: ApiContext): voi
         },
       ];
     });
-    const next = response.nextPageToken?.length ? writePageToken(response.nextPageToken, visibilityQuery) : undefined;
+    const next = response.nextPageToken?.length
+      ? writePageToken({ t: Buffer.from(response.nextPageToken).toString('base64') }, visibilityQuery)
+      : undefined;
     return { items, ...(next ? { nextPageToken: next } : {}) };
   });
 }
 
 /**
- * Page tokens carry Temporal's token and which listing it belongs to, so a token from another
- * listing, or one that was never ours, is refused (400) before Temporal sees it.
+ * Page tokens carry where the next page starts and which listing it belongs to, so a token from
+ * another listing, or one that was never ours, is refused (400) before anything reads it.
  */
-function writePageToken(temporalToken: Uint8Array, visibilityQuery: string): string {
-  const listing = createHash('sha256').update(visibilityQuery).digest('hex').slice(0, 16);
-  return Buffer.from(JSON.stringify({ l: listing, t: Buffer.from(temporalToken).toString('base64') })).toString(
-    'base64url',
-  );
+function writePageToken(position: Record<string, string>, listingKey: string): string {
+  return Buffer.from(JSON.stringify({ l: listingOf(listingKey), ...position })).toString('base64url');
 }
 
-function readPageToken(pageToken: string, visibilityQuery: string): Buffer {
-  const listing = createHash('sha256').update(visibilityQuery).digest('hex').slice(0, 16);
-  const parsed = pageTokenSchema.safeParse(
-    (() => {
-      try {
-        return JSON.parse(Buffer.from(pageToken, 'base64url').toString('utf8')) as unknown;
-      } catch {
-        return undefined;
-      }
-    })(),
-  );
-  if (!parsed.success || parsed.data.l !== listing) throw invalidPageToken();
-  return Buffer.from(parsed.data.t, 'base64');
+function readPageToken(pageToken: string, listingKey: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(pageToken, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidPageToken();
+  }
+  const token = pageTokenSchema.safeParse(parsed);
+  if (!token.success || token.data.l !== listingOf(listingKey)) throw invalidPageToken();
+  return token.data;
 }
+
+const listingOf = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
 
 const invalidPageToken = () =>
   new HttpError(400, 'invalid_page_token', 'pageToken is not one this listing gave out; start from the first page');

@@ -21,6 +21,7 @@ import {
 import { onboardingLinks, presentState, type ApiContext } from '../context';
 import { grpcCodeOf, HttpError, validate } from '../errors';
 import { derivedId, idempotencyKeyOf, idempotent, type Answer } from '../idempotency';
+import { recordRefusal, refusalError } from '../refusals';
 import { onboardingIdParams } from './onboardings';
 
 /** Reasons are read by people and kept on the record: no control characters but line breaks and tabs. */
@@ -42,7 +43,7 @@ export function reviewRoutes(app: FastifyInstance, context: ApiContext): void {
   app.post('/v1/onboardings/:onboardingId/review', { preHandler: requireRole('reviewer') }, async (request, reply) => {
     const { onboardingId } = validate(onboardingIdParams, request.params);
     const body = validate(reviewBodySchema, request.body);
-    const reviewer = request.principal!.name;
+    const { name: reviewer, channel } = request.principal!;
     const key = idempotencyKeyOf(request);
     const updateId = key ? derivedId('review', ROUTE, request, key) : randomUUID();
     return idempotent(context, request, reply, ROUTE, { onboardingId, ...body }, async (): Promise<Answer> => {
@@ -51,21 +52,24 @@ export function reviewRoutes(app: FastifyInstance, context: ApiContext): void {
       try {
         update = await withDeadline(() =>
           handle.startUpdate(submitReviewUpdate, {
-            args: [{ ...body, reviewer }],
+            args: [{ ...body, reviewer, channel }],
             waitForStage: WorkflowUpdateStage.ACCEPTED,
             updateId,
           }),
         );
       } catch (error) {
-        throw await refusal(error, onboardingId);
+        throw await refusal(error, onboardingId, reviewer, channel, body.decision);
       }
       // Accepted or refused by now: a refusal is the outcome at once; an acceptance runs on to the record.
       try {
         const state = await temporal.connection.withDeadline(Date.now() + RECORDING_WAIT_MS, () => update.result());
+        context.metrics.review('decision', 'accepted', channel);
         request.log.info({ onboardingId, decision: body.decision, reviewer }, 'Review accepted');
         return { statusCode: 200, body: presentState(state) };
       } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) throw await refusal(error, onboardingId);
+        if (error instanceof WorkflowUpdateFailedError) {
+          throw await refusal(error, onboardingId, reviewer, channel, body.decision);
+        }
         // Accepted, so decided: the record is on its way (a slow store), or Temporal went away meanwhile.
         request.log.warn({ onboardingId, grpcCode: grpcCodeOf(error) }, 'Review accepted; decision still recording');
         return {
@@ -82,10 +86,24 @@ export function reviewRoutes(app: FastifyInstance, context: ApiContext): void {
   });
 
   /** Why the workflow did not take a review: an HttpError to answer with, or the error as it came. */
-  async function refusal(error: unknown, onboardingId: string): Promise<unknown> {
+  async function refusal(
+    error: unknown,
+    onboardingId: string,
+    reviewer: string,
+    channel: 'api' | 'console',
+    decision: 'approve' | 'reject',
+  ): Promise<unknown> {
     if (error instanceof WorkflowUpdateFailedError) {
-      const reason = error.cause?.message ?? 'rejected';
-      return new HttpError(409, reason.startsWith('review_not_due') ? 'review_not_due' : 'already_decided', reason);
+      const reason = error.cause?.message ?? 'refused';
+      await recordRefusal(context, {
+        onboardingId,
+        kind: 'decision',
+        actor: reviewer,
+        channel,
+        refusal: reason,
+        decision,
+      });
+      return refusalError(context, onboardingId, reason);
     }
     // The run has ended (or is unknown): Temporal answers NOT_FOUND or FAILED_PRECONDITION.
     if (error instanceof WorkflowNotFoundError || grpcCodeOf(error) === FAILED_PRECONDITION) {

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client as PgClient } from 'pg';
+import { freshDatabase } from '../helpers/database';
 import { registerWebhook } from '../../complycube-emulator/seed-applicant';
 import { startDevServer, type DevServer } from '../../dev/dev-server';
 import { findOrBuildTemporalCli } from '../../dev/temporal-cli';
@@ -34,32 +34,12 @@ export interface Cluster {
 
 export type Part = { kind: 'worker'; index: number } | { kind: 'api'; index: number } | { kind: 'temporal' };
 
-/** A fresh database of its own on `serverUrl`'s PostgreSQL, so every count starts from zero. */
-async function freshDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new PgClient({ connectionString: serverUrl });
-  await admin.connect();
-  const name = `chaos_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new PgClient({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 export async function startCluster(options: { postgresUrl: string; log: (line: string) => void }): Promise<Cluster> {
   const { log } = options;
   const work = mkdtempSync(path.join(tmpdir(), 'kyc-chaos-'));
   const cli = await findOrBuildTemporalCli();
   if (!cli) throw new Error('the chaos suite needs the Temporal CLI');
-  const database = await freshDatabase(options.postgresUrl);
+  const database = await freshDatabase(options.postgresUrl, 'chaos');
   const temporalPort = await freePort();
   const temporalAddress = `127.0.0.1:${temporalPort}`;
   const serverOptions = {
@@ -130,10 +110,16 @@ export async function startCluster(options: { postgresUrl: string; log: (line: s
     POLICY_POLL_INTERVAL: '2s',
     POLICY_MAX_POLL_INTERVAL: '5s',
     POLICY_CALL_TIMEOUT: '5s',
+    // One reviewer decides each case here: four-eyes is the review desk's tests' concern.
+    POLICY_SECOND_APPROVAL: 'never',
   });
 
   const startWorker = async () => {
-    const worker = spawnNodeService('worker/main.ts', workerEnv);
+    // Each worker its own metrics port: two run on this host at once.
+    const worker = spawnNodeService('worker/main.ts', {
+      ...workerEnv,
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+    });
     await waitUntilReady(worker, 'worker', async () => worker.output().includes('Worker polling'), 90_000);
     return worker;
   };

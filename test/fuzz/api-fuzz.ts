@@ -48,8 +48,12 @@ const route = fc.oneof(
   anyId.map((id) => `/v1/onboardings/${pathSegment(id)}`),
   anyId.map((id) => `/v1/onboardings/${pathSegment(id)}/review`),
   anyId.map((id) => `/v1/decisions/${pathSegment(id)}`),
+  anyId.map((id) => `/v1/onboardings/${pathSegment(id)}/claim`),
+  anyId.map((id) => `/v1/onboardings/${pathSegment(id)}/evidence`),
+  anyId.map((id) => `/v1/onboardings/${pathSegment(id)}/audit`),
   fc.constant('/webhooks/complycube'),
   fc.constantFrom('/healthz', '/readyz', '/openapi.json', '/docs', '/', '/v1', '/v2/nothing', '/webhooks'),
+  fc.constantFrom('/v1/session', '/console', '/console/', '/console/cases/x', '/console/assets/nope.js'),
   fc.webPath().map((p) => p || '/'),
 );
 
@@ -153,6 +157,25 @@ const target = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ method: 'POST', path: '/webhooks/complycube' }) },
   {
     weight: 2,
+    arbitrary: anyId.chain((id) =>
+      fc.constantFrom(
+        { method: 'POST', path: `/v1/onboardings/${pathSegment(id)}/claim` },
+        { method: 'DELETE', path: `/v1/onboardings/${pathSegment(id)}/claim` },
+        { method: 'GET', path: `/v1/onboardings/${pathSegment(id)}/evidence` },
+        { method: 'GET', path: `/v1/onboardings/${pathSegment(id)}/audit` },
+      ),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      { method: 'POST', path: '/v1/session' },
+      { method: 'GET', path: '/v1/session' },
+      { method: 'DELETE', path: '/v1/session' },
+    ),
+  },
+  {
+    weight: 2,
     arbitrary: fc.record({
       method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
       path: route,
@@ -169,6 +192,14 @@ const anyRequest: fc.Arbitrary<FuzzRequest> = fc
     contentType,
     idempotencyKey: fc.option(headerValue, { nil: undefined }),
     requestId: fc.option(headerValue, { nil: undefined }),
+    cookie: fc.option(
+      fc.oneof(
+        headerValue.map((v) => `kyc_session=${v}`),
+        headerValue,
+      ),
+      { nil: undefined },
+    ),
+    csrfToken: fc.option(headerValue, { nil: undefined }),
     body: rawBody,
   })
   .map(
@@ -179,6 +210,8 @@ const anyRequest: fc.Arbitrary<FuzzRequest> = fc
       contentType: type,
       idempotencyKey,
       requestId,
+      cookie,
+      csrfToken,
       body,
     }) => ({
       method,
@@ -188,6 +221,8 @@ const anyRequest: fc.Arbitrary<FuzzRequest> = fc
         ...(type !== undefined ? { 'content-type': type } : {}),
         ...(idempotencyKey !== undefined ? { 'idempotency-key': idempotencyKey } : {}),
         ...(requestId !== undefined ? { 'x-request-id': requestId } : {}),
+        ...(cookie !== undefined ? { cookie } : {}),
+        ...(csrfToken !== undefined ? { 'x-csrf-token': csrfToken } : {}),
       },
       ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
     }),

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { APP_ENV, EMULATOR_KEY, type TestSystem } from './system';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -94,6 +95,8 @@ export async function startWorkerProcess(
     COMPLYCUBE_API_KEY: EMULATOR_KEY,
     COMPLYCUBE_BASE_URL: system.emulatorUrl,
     COMPLYCUBE_TIMEOUT_MS: '2000',
+    // Several workers on one host: each its own metrics port (compose gives each container 9464).
+    WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
     ...env,
   });
   await waitUntilReady(worker, 'worker', async () => worker.output().includes('Worker polling'), readyTimeoutMs);
@@ -134,4 +137,25 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * The operator CLI (`client/main.ts`) against the test system, as an operator runs it: its output,
+ * or a rejection with the exit `code` and `stderr`.
+ */
+export function runCli(
+  system: TestSystem,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'client', 'main.ts'), ...args], {
+    cwd: root,
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: system.temporalAddress,
+      TEMPORAL_NAMESPACE: system.namespace,
+      TEMPORAL_TASK_QUEUE: system.taskQueue,
+      ...env,
+    },
+  });
 }

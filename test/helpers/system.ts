@@ -6,25 +6,32 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, DefaultLogger, type Logger, type Worker } from '@temporalio/worker';
+import { Runtime, DefaultLogger, type Logger } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createOnboardingActivities } from '../../activities/onboarding-activities';
-import { createApi } from '../../api/app';
+import { createApi, type ApiOptions } from '../../api/app';
 import { apiConnectionOptions } from '../../api/temporal-connection';
 import { ComplyCubeClient } from '../../complycube/client';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../complycube-emulator/emulator';
 import { registerWebhook, seedApplicant, type SeededApplicant } from '../../complycube-emulator/seed-applicant';
+import { DEV_SERVER_DYNAMIC_CONFIG } from '../../dev/dev-server';
 import { temporalCliExecutable } from '../../dev/temporal-cli';
+import { complyCubeMetricsOn } from '../../observability/metrics';
+import { clientInterceptors, type Tracing } from '../../observability/tracing';
+import { prometheusTelemetry } from '../../observability/worker';
 import { openDecisionStore, type DecisionStore } from '../../store/decision-store';
-import { createOnboardingWorker } from '../../worker/create-worker';
+import type { ReviewCase } from '../../workflows/onboarding-contract';
+import { createOnboardingWorker, type OnboardingWorker } from '../../worker/create-worker';
 import { promoteWhenPolling } from '../../worker/deployment';
 import { bundleWorkflows, type WorkflowBuild } from '../../worker/workflow-build';
 import {
   WORKFLOW_TYPE,
+  complyCubeTaskQueue,
   onboardingStatusSearchAttribute,
   onboardingWorkflowId,
   type OnboardingDecision,
   type OnboardingInput,
+  type PolicyOverrides,
   type OnboardingState,
 } from '../../workflows/onboarding-contract';
 
@@ -68,16 +75,21 @@ let runtimeInstalled = false;
  * The SDK runtime of this test process, installed once: worker and core logs at WARN and above,
  * to the console or to `logger` (a test that reads what its workers logged must install first).
  */
-export function installTestRuntime(logger?: Logger): void {
+export function installTestRuntime(logger?: Logger, options: { metricsAddress?: string } = {}): void {
   if (runtimeInstalled) {
-    if (logger) throw new Error('the test runtime is installed already; install it with the logger first');
+    if (logger || options.metricsAddress) {
+      throw new Error('the test runtime is installed already; install it with the logger or metrics first');
+    }
     return;
   }
   runtimeInstalled = true;
   // Core's own messages (a failing workflow task, a nondeterminism error) reach `logger` too.
   Runtime.install({
     logger: logger ?? new DefaultLogger('WARN'),
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} },
+      ...prometheusTelemetry(options.metricsAddress),
+    },
   });
 }
 
@@ -89,6 +101,12 @@ export interface TestSystemOptions {
   worker?: boolean;
   /** The store as the worker's activities see it (a slow store, say); the API sees the real one. */
   activityStore?: (store: DecisionStore) => DecisionStore;
+  /** The API's policy for onboardings it starts (`DEFAULT_POLICY` if absent) and its console sessions' length. */
+  api?: Partial<Pick<ApiOptions, 'policy' | 'sessionTtlMs'>>;
+  /** Where the worker's workflow and activity spans go (`installTracing`). */
+  tracing?: Tracing;
+  /** The fleet-wide cap on ComplyCube calls per second (unlimited when absent). */
+  complyCubeRateLimit?: number;
 }
 
 /** The Worker Deployment the tests' workers are versions of. */
@@ -109,17 +127,14 @@ export interface TestSystem {
   webhookSecret: string;
   /** The emulator's webhook pointing at this API. */
   webhookId: string;
-  worker?: Worker;
+  worker?: OnboardingWorker;
   seed(options?: { lastName?: string }): Promise<SeededApplicant>;
   /** A call to the emulator's ComplyCube API (`/v1` + `path`), with the emulator's API key. */
   complyCube(method: string, path: string, body?: unknown): Promise<Response>;
   /** POST to an emulator control route. */
   control(route: string, body?: unknown): Promise<unknown>;
   /** Starts an onboarding directly through Temporal. */
-  start(
-    applicant: SeededApplicant,
-    policy?: Partial<Record<keyof typeof FAST_POLICY, string>>,
-  ): Promise<WorkflowHandle>;
+  start(applicant: SeededApplicant, policy?: PolicyOverrides): Promise<WorkflowHandle>;
   /** Checks ComplyCube has for a client, by type. */
   checkCount(clientId: string): Promise<Record<string, number>>;
   /** ComplyCube API calls made for a client. */
@@ -130,6 +145,11 @@ export interface TestSystem {
     status: OnboardingState['status'],
     timeoutMs?: number,
   ): Promise<OnboardingState>;
+  /**
+   * Waits for the review queue row of an onboarding to reach a status. The workflow writes the row
+   * by an activity after its own state changes, so a query can see the status before the row does.
+   */
+  waitForReviewCase(onboardingId: string, status: string, timeoutMs?: number): Promise<ReviewCase>;
   close(): Promise<void>;
 }
 
@@ -138,7 +158,11 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const env = EXTERNAL_TEMPORAL
     ? await TestWorkflowEnvironment.createFromExistingServer(EXTERNAL_TEMPORAL)
     : await TestWorkflowEnvironment.createLocal({
-        server: { executable: temporalCliExecutable(), searchAttributes: [onboardingStatusSearchAttribute] },
+        server: {
+          executable: temporalCliExecutable(),
+          searchAttributes: [onboardingStatusSearchAttribute],
+          extraArgs: DEV_SERVER_DYNAMIC_CONFIG,
+        },
       });
   const namespace = EXTERNAL_TEMPORAL?.namespace ?? 'default';
   const taskQueue = `onboarding-test-${randomBytes(4).toString('hex')}`;
@@ -157,7 +181,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   // The API's own connection, configured as in production (it gives up quickly on an outage).
   const apiConnection = await Connection.connect(apiConnectionOptions({ address: env.address }));
   const api = await createApi({
-    temporal: new Client({ connection: apiConnection, namespace }),
+    temporal: new Client({ connection: apiConnection, namespace, interceptors: clientInterceptors() }),
     store,
     taskQueue,
     webhookSecret: () => webhookSecret,
@@ -166,6 +190,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       { name: 'reviewer-alice', token: REVIEWER_TOKEN },
       { name: 'reviewer-bob', token: OTHER_REVIEWER_TOKEN },
     ],
+    complyCube: new ComplyCubeClient({ baseUrl: emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 2_000 }),
+    ...options.api,
     logLevel: 'silent',
     temporalDeadlineMs: 3_000,
   });
@@ -173,27 +199,37 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const registered = await registerWebhook(emulatorUrl, EMULATOR_KEY, `${apiUrl}/webhooks/complycube`);
   webhookSecret = registered.secret;
 
-  let worker: Worker | undefined;
-  let workerRun: Promise<void> | undefined;
+  let worker: OnboardingWorker | undefined;
+  const workerRuns: Promise<void>[] = [];
   if (options.worker !== false) {
     const build = await workflowBuild();
-    worker = await createOnboardingWorker({
-      connection: env.nativeConnection,
-      namespace,
-      taskQueue,
-      build,
-      deploymentName: TEST_DEPLOYMENT,
-      activities: createOnboardingActivities({
-        complyCube: new ComplyCubeClient({ baseUrl: emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 2_000 }),
-        store: options.activityStore ? options.activityStore(store) : store,
-      }),
-    });
-    workerRun = worker.run();
+    const create = () =>
+      createOnboardingWorker({
+        connection: env.nativeConnection,
+        namespace,
+        taskQueue,
+        build,
+        deploymentName: TEST_DEPLOYMENT,
+        activities: createOnboardingActivities({
+          complyCube: new ComplyCubeClient({
+            baseUrl: emulatorUrl,
+            apiKey: EMULATOR_KEY,
+            timeoutMs: 2_000,
+            metrics: complyCubeMetricsOn(Runtime.instance().metricMeter),
+          }),
+          store: options.activityStore ? options.activityStore(store) : store,
+        }),
+        ...(options.tracing ? { tracing: options.tracing } : {}),
+        ...(options.complyCubeRateLimit ? { complyCubeRateLimit: options.complyCubeRateLimit } : {}),
+      });
+    worker = await create();
+    workerRuns.push(worker.run());
     await promoteWhenPolling({
       client: env.client,
       version: { deploymentName: TEST_DEPLOYMENT, buildId: build.buildId },
       policy: 'always',
       taskQueues: [taskQueue],
+      activityTaskQueues: [complyCubeTaskQueue(taskQueue)],
     });
   }
 
@@ -265,11 +301,19 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       }
       throw new Error(`onboarding did not reach ${status}; last state: ${JSON.stringify(last)}`);
     },
-    async close() {
-      if (worker) {
-        worker.shutdown();
-        await workerRun;
+    async waitForReviewCase(onboardingId, status, timeoutMs = 20_000) {
+      const until = Date.now() + timeoutMs;
+      let last: ReviewCase | undefined;
+      while (Date.now() < until) {
+        last = await store.reviewCaseFor(onboardingId);
+        if (last?.status === status) return last;
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
+      throw new Error(`review case did not reach ${status}; last: ${JSON.stringify(last?.status)}`);
+    },
+    async close() {
+      worker?.shutdown();
+      await Promise.allSettled(workerRuns);
       await api.close();
       await apiConnection.close();
       await emulator.close();

@@ -107,4 +107,56 @@ export const SCENARIOS: Scenario[] = [
       return settle(system.client.workflow.getHandle(`onboarding-${applicant.clientId}`));
     },
   },
+  {
+    // 0.3.0: a claim, a first approval, a second by signal (name asserted), the audit trail and queue.
+    name: 'four-eyes-claimed-approved-twice',
+    async run(system) {
+      const handle = await system.start(await system.seed({ lastName: 'attention' }), {
+        secondApproval: 'identity_fraud_attention',
+        signalDecisions: 'accepted',
+        claimLease: '15m',
+      });
+      await system.waitForStatus(handle, 'awaiting_review');
+      await handle.executeUpdate('claimCase', { args: [{ reviewer: 'reviewer-alice', channel: 'console' }] });
+      await handle.executeUpdate('submitReview', {
+        args: [{ decision: 'approve', reviewer: 'reviewer-alice', reason: 'namesake', channel: 'console' }],
+      });
+      await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'reviewer-alice', reason: 'again' });
+      await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'ops-carol', reason: 'agree' });
+      return settle(handle);
+    },
+  },
+  {
+    // 0.3.0: a claim released, another reviewer's claim, a rejection by update.
+    name: 'claim-released-then-rejected',
+    async run(system) {
+      const handle = await system.start(await system.seed({ lastName: 'attention' }), { claimLease: '15m' });
+      await system.waitForStatus(handle, 'awaiting_review');
+      await handle.executeUpdate('claimCase', { args: [{ reviewer: 'reviewer-alice', channel: 'api' }] });
+      await handle.executeUpdate('claimCase', { args: [{ reviewer: 'reviewer-alice', channel: 'api' }] });
+      await handle.executeUpdate('releaseCase', { args: [{ reviewer: 'reviewer-alice', channel: 'api' }] });
+      await handle.executeUpdate('claimCase', { args: [{ reviewer: 'reviewer-bob', channel: 'cli' }] });
+      await handle.executeUpdate('submitReview', {
+        args: [{ decision: 'reject', reviewer: 'reviewer-bob', reason: 'document forged', channel: 'cli' }],
+      });
+      return settle(handle);
+    },
+  },
+  {
+    // 0.3.0: decisions by signal refused by the policy, then one by update.
+    name: 'signal-decisions-refused',
+    async run(system) {
+      const handle = await system.start(await system.seed({ lastName: 'attention' }), {
+        signalDecisions: 'refused',
+        secondApproval: 'never',
+      });
+      await system.waitForStatus(handle, 'awaiting_review');
+      await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'mallory', reason: 'trust me' });
+      await handle.executeUpdate('syncReviewCase', { args: [] });
+      await handle.executeUpdate('submitReview', {
+        args: [{ decision: 'approve', reviewer: 'reviewer-bob', reason: 'verified', channel: 'api' }],
+      });
+      return settle(handle);
+    },
+  },
 ];

@@ -1,0 +1,84 @@
+/**
+ * The evidence behind a case: both checks' full results, read live from ComplyCube for the reviewer
+ * who asks, each analysis's verdicts with those needing attention first. It holds the applicant's
+ * personal data, so it is never written anywhere: not to Temporal, the store, or a log line.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Check } from '../../complycube/schemas';
+import { stateOf, type ApiContext } from '../context';
+import { HttpError, validate } from '../errors';
+import { onboardingIdParams } from './onboardings';
+
+interface Verdict {
+  field: string;
+  verdict: string;
+}
+
+/** An analysis of a check: its verdicts (attention first) and the evidence ComplyCube gives for them. */
+export interface AnalysisEvidence {
+  name: string;
+  attention: boolean;
+  verdicts: Verdict[];
+  evidence: unknown;
+}
+
+function analyses(check: Check): AnalysisEvidence[] {
+  const breakdown = (check.result?.breakdown ?? {}) as Record<string, unknown>;
+  const list = Object.entries(breakdown)
+    .filter(([, value]) => typeof value === 'object' && value !== null)
+    .map(([name, value]) => {
+      const fields = value as Record<string, unknown>;
+      const verdicts = Object.entries(fields)
+        .filter(([, verdict]) => typeof verdict === 'string')
+        .map(([field, verdict]) => ({ field, verdict: verdict as string }))
+        .sort((a, b) => Number(b.verdict === 'attention') - Number(a.verdict === 'attention'));
+      return {
+        name,
+        attention: verdicts.some((v) => v.verdict === 'attention'),
+        verdicts,
+        evidence: fields.breakdown ?? null,
+      };
+    });
+  return list.sort((a, b) => Number(b.attention) - Number(a.attention));
+}
+
+export function evidenceRoutes(app: FastifyInstance, context: ApiContext): void {
+  app.get(
+    '/v1/onboardings/:onboardingId/evidence',
+    { preHandler: context.requireRole('reviewer') },
+    async (request, reply) => {
+      const { onboardingId } = validate(onboardingIdParams, request.params);
+      const complyCube = context.complyCube;
+      if (!complyCube)
+        throw new HttpError(503, 'evidence_unavailable', 'This API has no ComplyCube key to read evidence with');
+      const state = await stateOf(context, onboardingId);
+      const checks = state
+        ? Object.values(state.checks)
+        : ((await context.store.decisionsFor(onboardingId))[0]?.checks ?? undefined);
+      if (!checks) throw new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
+      const items = await Promise.all(
+        checks.map(async (check) => {
+          if (!check.checkId) return { type: check.type, status: check.status, available: false as const };
+          try {
+            const live = await complyCube.getCheck(check.checkId);
+            return {
+              type: check.type,
+              checkId: check.checkId,
+              status: live.status,
+              ...(live.result ? { outcome: live.result.outcome } : {}),
+              available: true as const,
+              analyses: analyses(live),
+              createdAt: live.createdAt,
+              updatedAt: live.updatedAt,
+            };
+          } catch {
+            return { type: check.type, checkId: check.checkId, status: check.status, available: false as const };
+          }
+        }),
+      );
+      // Personal data: no cache anywhere between ComplyCube and the reviewer's screen.
+      reply.header('cache-control', 'no-store');
+      return { onboardingId, checks: items };
+    },
+  );
+}

@@ -1,0 +1,112 @@
+/** The benchmark's command line. */
+import { parseArgs } from 'node:util';
+
+export const USAGE = `usage: npm run bench -- [options]
+
+Runs the same clear-path onboardings three ways on one Temporal server, against the ComplyCube
+emulator with the same check latencies, and prints each one's throughput and time to decision:
+  product  this project: started through its API, webhooks, store, review logic
+  bare     a bare Temporal workflow: the same four ComplyCube calls, nothing else
+  naive    the hand-rolled design: checks one after the other, polled every 5 s
+and the product's ratios to both.
+
+options
+  --onboardings N          onboardings per design (default 50)
+  --concurrency N          onboardings in flight at once (default 10)
+  --fraud-latency-ms MS    how long the identity fraud check takes (default 1000)
+  --enhanced-latency-ms MS how long the enhanced identity check takes (default 2000)
+  --designs LIST           which to run, comma-separated (default product,bare,naive)
+  --address HOST:PORT      an external Temporal server (default: a dev server of its own)
+  --namespace NAME         its namespace (default "default")
+  --workers N              run the product's workers as N separate processes (default: one in
+                           this process); they share PostgreSQL (--database-url)
+  --database-url URL       PostgreSQL for the product's store (default: embedded in this process,
+                           or TEST_DATABASE_URL / postgres://postgres@127.0.0.1:5432/test with --workers)
+  --complycube-limit R     the emulator answers 429 past R requests/s in any 1 s; default: no limit
+  --task-queue-limit R     the fleet-wide cap on ComplyCube calls of the product's workers
+                           (COMPLYCUBE_RATE_LIMIT) and of the baselines' workers, in requests/s;
+                           default: --complycube-limit, or none
+  --help                   this text
+
+examples
+  npm run bench -- --onboardings 20 --concurrency 1
+  npm run bench -- --onboardings 50 --concurrency 10
+  npm run bench -- --designs product --onboardings 1000 --concurrency 1000 --workers 4 \\
+    --complycube-limit 5 --task-queue-limit 4.75`;
+
+export const DESIGNS = ['product', 'bare', 'naive'] as const;
+export type Design = (typeof DESIGNS)[number];
+
+export interface BenchOptions {
+  onboardings: number;
+  concurrency: number;
+  latencyMs: { identity_fraud_check: number; enhanced_identity_check: number };
+  designs: Design[];
+  address?: string;
+  namespace: string;
+  workers: number;
+  databaseUrl?: string;
+  complyCubeLimit?: number;
+  taskQueueLimit?: number;
+}
+
+export class UsageError extends Error {}
+
+function count(name: string, value: string | undefined, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, not ${value}`);
+  return n;
+}
+
+/** The options, or undefined for --help; a UsageError for anything else it cannot take. */
+export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        onboardings: { type: 'string', default: '50' },
+        concurrency: { type: 'string', default: '10' },
+        'fraud-latency-ms': { type: 'string', default: '1000' },
+        'enhanced-latency-ms': { type: 'string', default: '2000' },
+        designs: { type: 'string', default: DESIGNS.join(',') },
+        address: { type: 'string' },
+        namespace: { type: 'string', default: 'default' },
+        workers: { type: 'string', default: '0' },
+        'database-url': { type: 'string' },
+        'complycube-limit': { type: 'string' },
+        'task-queue-limit': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return undefined;
+  const designs = values.designs.split(',').map((d) => d.trim());
+  const unknown = designs.filter((d) => !(DESIGNS as readonly string[]).includes(d));
+  if (unknown.length || designs.length === 0) throw new UsageError(`--designs takes ${DESIGNS.join(', ')}`);
+  if (values.address && !/^[\w.-]+:\d{1,5}$/.test(values.address)) {
+    throw new UsageError(`--address must be host:port, not ${values.address}`);
+  }
+  const limit = values['complycube-limit'];
+  if (limit !== undefined && !(Number(limit) > 0)) throw new UsageError('--complycube-limit must be a positive number');
+  const cap = values['task-queue-limit'] ?? limit;
+  if (cap !== undefined && !(Number(cap) > 0)) throw new UsageError('--task-queue-limit must be a positive number');
+  return {
+    onboardings: count('onboardings', values.onboardings, 1),
+    concurrency: count('concurrency', values.concurrency, 1),
+    latencyMs: {
+      identity_fraud_check: count('fraud-latency-ms', values['fraud-latency-ms'], 0),
+      enhanced_identity_check: count('enhanced-latency-ms', values['enhanced-latency-ms'], 0),
+    },
+    designs: designs as Design[],
+    ...(values.address ? { address: values.address } : {}),
+    namespace: values.namespace,
+    workers: count('workers', values.workers, 0),
+    ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
+    ...(limit !== undefined ? { complyCubeLimit: Number(limit) } : {}),
+    ...(cap !== undefined ? { taskQueueLimit: Number(cap) } : {}),
+  };
+}

@@ -1,0 +1,108 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { api, newIdempotencyKey, RequestFailed } from './api';
+import type { Onboarding } from './types';
+
+const REFUSALS: Record<string, string> = {
+  claimed_by_other: 'Another reviewer holds this case.',
+  second_approval_by_same_reviewer: 'The second approval must come from another reviewer.',
+  already_decided: 'This case is already decided.',
+  review_not_due: 'This case does not wait for a review.',
+};
+
+/** Approve or reject, with a reason: the workflow enforces claims and four-eyes whatever this form allows. */
+export function DecisionForm({ onboarding, onDone }: { onboarding: Onboarding; onDone: () => void }) {
+  const [decision, setDecision] = useState<'approve' | 'reject'>();
+  const [reason, setReason] = useState('');
+  const [message, setMessage] = useState<{ kind: 'problem' | 'done'; text: string }>();
+  const [busy, setBusy] = useState(false);
+  // One key per decision being submitted: a retry of the same submission is the same request.
+  const key = useRef(newIdempotencyKey());
+  const needsSecond = onboarding.secondApprovalRequired && !onboarding.firstApproval;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!decision) return;
+    setBusy(true);
+    setMessage(undefined);
+    try {
+      const { status, body } = await api<Onboarding & { status: string }>(
+        'POST',
+        `/v1/onboardings/${onboarding.onboardingId}/review`,
+        { decision, reason: reason.trim() },
+        { 'Idempotency-Key': key.current },
+      );
+      key.current = newIdempotencyKey();
+      setMessage({
+        kind: 'done',
+        text:
+          status === 202
+            ? 'Decision accepted; it is being recorded.'
+            : body.status === 'awaiting_second_approval'
+              ? 'First approval recorded: a second reviewer must approve.'
+              : `Decided: ${body.status}.`,
+      });
+      setReason('');
+      setDecision(undefined);
+      onDone();
+    } catch (error) {
+      if (error instanceof RequestFailed) {
+        if (error.problem.status < 500) key.current = newIdempotencyKey();
+        setMessage({ kind: 'problem', text: REFUSALS[error.problem.error] ?? error.message });
+      } else {
+        setMessage({ kind: 'problem', text: 'The decision could not be sent; try again.' });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="decision" onSubmit={(event) => void submit(event)}>
+      <fieldset>
+        <legend>Decision</legend>
+        {needsSecond && <p className="hint">Approving this case takes two reviewers: yours would be the first.</p>}
+        {onboarding.firstApproval && (
+          <p className="hint">
+            Approved first by <strong>{onboarding.firstApproval.reviewer}</strong>: a second approval decides.
+          </p>
+        )}
+        <label className="choice">
+          <input
+            type="radio"
+            name="decision"
+            value="approve"
+            checked={decision === 'approve'}
+            onChange={() => setDecision('approve')}
+          />{' '}
+          Approve
+        </label>
+        <label className="choice">
+          <input
+            type="radio"
+            name="decision"
+            value="reject"
+            checked={decision === 'reject'}
+            onChange={() => setDecision('reject')}
+          />{' '}
+          Reject
+        </label>
+        <label htmlFor="reason">Reason (kept on the record)</label>
+        <textarea
+          id="reason"
+          name="reason"
+          required
+          maxLength={2000}
+          rows={3}
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+        />
+        <button type="submit" disabled={busy || !decision || reason.trim() === ''}>
+          {busy ? 'Sending…' : 'Submit decision'}
+        </button>
+      </fieldset>
+      <p role="status" aria-live="polite" className={message?.kind === 'problem' ? 'problem' : 'done'}>
+        {message?.text}
+      </p>
+    </form>
+  );
+}

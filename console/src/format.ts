@@ -1,0 +1,46 @@
+/** How times and codes read for a reviewer. */
+
+export function duration(seconds: number): string {
+  const s = Math.abs(seconds);
+  if (s < 60) return `${Math.round(s)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
+}
+
+export function slaText(secondsLeft: number): string {
+  return secondsLeft >= 0 ? `${duration(secondsLeft)} left` : `${duration(secondsLeft)} overdue`;
+}
+
+export function when(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+const STATUS: Record<string, string> = {
+  checks_running: 'Checks running',
+  awaiting_review: 'Awaiting review',
+  escalated: 'Escalated',
+  awaiting_second_approval: 'Awaiting second approval',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+};
+export const statusText = (status: string) => STATUS[status] ?? status;
+
+const CHECKS: Record<string, string> = {
+  identity_fraud_check: 'Identity fraud check',
+  enhanced_identity_check: 'Enhanced identity check',
+};
+export const checkName = (type: string) => CHECKS[type] ?? type;
+
+/** `identity_fraud_check.attention` → `Identity fraud check: attention`. */
+export function reasonText(reason: string): string {
+  const [type, what] = reason.split('.');
+  return type && what ? `${checkName(type)}: ${what.replace(/_/g, ' ')}` : reason;
+}
+
+/** `databaseAnalysis` → `Database analysis`; `previouslyEnrolledFace` → `Previously enrolled face`. */
+export function words(name: string): string {
+  const spaced = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}

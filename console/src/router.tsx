@@ -1,0 +1,42 @@
+/** The console's two pages, addressed by path under /console, with the browser's back and forward. */
+import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
+
+export type Route = { page: 'queue' } | { page: 'case'; onboardingId: string };
+
+const BASE = '/console';
+
+export function parseRoute(pathname: string): Route {
+  const match = /^\/console\/cases\/([0-9a-f]{24})\/?$/.exec(pathname);
+  return match ? { page: 'case', onboardingId: match[1]! } : { page: 'queue' };
+}
+
+export const hrefOf = (route: Route) => (route.page === 'case' ? `${BASE}/cases/${route.onboardingId}` : `${BASE}/`);
+
+export function navigate(route: Route): void {
+  window.history.pushState(null, '', hrefOf(route));
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.pathname));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(window.location.pathname));
+    window.addEventListener('popstate', update);
+    return () => window.removeEventListener('popstate', update);
+  }, []);
+  return route;
+}
+
+/** A link that moves within the console without reloading it (and opens normally with a modifier key). */
+export function Link({ to, children, className }: { to: Route; children: ReactNode; className?: string }) {
+  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    navigate(to);
+  };
+  return (
+    <a href={hrefOf(to)} onClick={onClick} className={className}>
+      {children}
+    </a>
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * One rate limit toward ComplyCube for the whole fleet: every ComplyCube call runs on the
+ * ComplyCube task queue, whose dispatch rate Temporal caps however many workers poll it. Here two
+ * workers (one in this process, one a worker process), a limit of 2 calls/s and an emulator that
+ * answers 429 past 5 requests in any second: a burst of onboardings draws no 429, and the calls go
+ * out at the limit, not as fast as the workers could send them.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { complyCubeTaskQueue, onboardingWorkflowId } from '../workflows/onboarding-contract';
+import { startWorkerProcess, type WorkerProcess } from './helpers/processes';
+import { resultOf, startTestSystem, TEST_DATABASE_URL, type TestSystem } from './helpers/system';
+
+/** Temporal's limiter starts with a burst as large as the rate: at 2/s, at most 4 calls in any second. */
+const LIMIT = 2;
+
+describe('the fleet-wide ComplyCube rate limit', () => {
+  let system: TestSystem;
+  let second: WorkerProcess | undefined;
+
+  before(async () => {
+    system = await startTestSystem({
+      databaseUrl: TEST_DATABASE_URL,
+      complyCubeRateLimit: LIMIT,
+      emulator: { rateLimitPerSecond: 5, checkLatencyMs: { identity_fraud_check: 100, enhanced_identity_check: 100 } },
+    });
+    second = await startWorkerProcess(system, {
+      COMPLYCUBE_RATE_LIMIT: String(LIMIT),
+      DATABASE_URL: TEST_DATABASE_URL,
+    });
+  });
+  after(async () => {
+    await second?.stop();
+    await system?.close();
+  });
+
+  it('keeps a burst of onboardings under the limit with no 429s', async () => {
+    const applicants = await Promise.all(Array.from({ length: 6 }, () => system.seed()));
+    // Seeding used the key too: let its second pass, so the burst meets an empty window.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const began = Date.now();
+    const handles = await Promise.all(applicants.map((applicant) => system.start(applicant)));
+    const decisions = await Promise.all(handles.map((handle) => resultOf(handle)));
+    assert.deepEqual(new Set(decisions.map((d) => d.decision)), new Set(['approved']));
+
+    // Every ComplyCube call since the burst began, 429s included (a refused request names no client).
+    const response = await fetch(`${system.emulatorUrl.replace(/\/v1$/, '')}/_emulator/requests`);
+    const { items } = (await response.json()) as {
+      items: { method: string; route: string; status: number; at: string }[];
+    };
+    const calls = items
+      .filter((item) => item.route.startsWith('/v1/checks') && Date.parse(item.at) >= began)
+      .map((item) => ({ at: Date.parse(item.at), status: item.status, route: `${item.method} ${item.route}` }));
+    assert.equal(
+      calls.length,
+      24,
+      `four calls an onboarding: ${JSON.stringify(calls.map((c) => `${c.at - began} ${c.route} ${c.status}`))}`,
+    );
+    assert.deepEqual(
+      calls.filter((c) => c.status === 429),
+      [],
+      'no 429',
+    );
+    // The limiter's opening burst, then the limit: never more than twice it in any second, and on
+    // average no more than it.
+    calls.sort((a, b) => a.at - b.at);
+    let busiest = 0;
+    for (const [i, call] of calls.entries()) {
+      busiest = Math.max(busiest, calls.slice(i).filter((c) => c.at < call.at + 1_000).length);
+    }
+    assert.ok(busiest <= 2 * LIMIT, `${busiest} calls in one second`);
+    const rate = (calls.length - LIMIT) / ((calls.at(-1)!.at - calls[0]!.at) / 1000);
+    assert.ok(rate <= LIMIT * 1.15, `${rate.toFixed(2)} calls/s on average`);
+    // And the calls went through the ComplyCube task queue.
+    const history = await system.client.workflow
+      .getHandle(onboardingWorkflowId(applicants[0]!.clientId))
+      .fetchHistory();
+    const queues = (history.events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a && ['startCheck', 'fetchCheck'].includes(a.activityType?.name ?? ''))
+      .map((a) => a!.taskQueue?.name);
+    assert.ok(queues.length >= 4);
+    assert.deepEqual(new Set(queues), new Set([complyCubeTaskQueue(system.taskQueue)]));
+  });
+});

@@ -2,8 +2,11 @@
  * `npm run bench -- --help`: the product beside a bare Temporal workflow and a naive design, on one
  * server, against the emulator with the same check latencies (bench/options.ts says how).
  */
-import { USAGE, UsageError, parseBenchOptions, type BenchOptions } from './options';
+import { USAGE, UsageError, parseBenchOptions, type BenchOptions, type Design } from './options';
+import type { Profile } from './profile';
 import type { DesignResult } from './report';
+import type { WorkerProcess } from '../test/helpers/processes';
+import type { TestSystem } from '../test/helpers/system';
 
 async function main(options: BenchOptions): Promise<void> {
   // The test system reads an external server from the environment when it loads.
@@ -11,44 +14,70 @@ async function main(options: BenchOptions): Promise<void> {
     process.env.TEST_TEMPORAL_ADDRESS = options.address;
     process.env.TEST_TEMPORAL_NAMESPACE = options.namespace;
   }
-  const { startTestSystem, TEST_DATABASE_URL } = await import('../test/helpers/system');
+  const { startTestSystem } = await import('../test/helpers/system');
   const { startWorkerProcess } = await import('../test/helpers/processes');
-  const { baselineRunner, measure, productRunner } = await import('./runners');
-  const { printReport } = await import('./report');
+  const { freshDatabase } = await import('../test/helpers/database');
+  const { provideTestDatabase } = await import('../dev/test-postgres');
 
-  const databaseUrl = options.databaseUrl ?? (options.workers > 0 ? TEST_DATABASE_URL : undefined);
+  // The store on PostgreSQL, as in production (PGlite, the embedded default of `npm start`, would
+  // put a WebAssembly database on the bench's own cores): a database of the bench's own, so
+  // nothing it leaves (thousands of cases on the review queue) shows in the tests' shared one.
+  const server = options.databaseUrl ? undefined : await provideTestDatabase((line) => console.log(line));
+  const ownDatabase = server ? await freshDatabase(server.url, 'bench') : undefined;
+  const databaseUrl = options.databaseUrl ?? ownDatabase!.url;
   const system = await startTestSystem({
     worker: options.workers === 0,
-    ...(databaseUrl ? { databaseUrl } : {}),
+    databaseUrl,
     ...(options.taskQueueLimit ? { complyCubeRateLimit: options.taskQueueLimit } : {}),
     emulator: { checkLatencyMs: options.latencyMs, rateLimitPerSecond: options.complyCubeLimit ?? 0 },
   });
-  const workers = [];
-  const results: DesignResult[] = [];
+  const workers: WorkerProcess[] = [];
   try {
     for (let i = 0; i < options.workers; i += 1) {
       workers.push(
         await startWorkerProcess(system, {
-          ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+          DATABASE_URL: databaseUrl,
           WORKER_AUTO_PROMOTE: 'always',
           ...(options.taskQueueLimit ? { COMPLYCUBE_RATE_LIMIT: String(options.taskQueueLimit) } : {}),
         }),
       );
     }
-    for (const design of options.designs) {
-      console.log(
-        `Running ${options.onboardings} onboardings of the ${design} design, ${options.concurrency} at a time…`,
-      );
-      const runner = design === 'product' ? productRunner(system) : await baselineRunner(system, design, options);
-      try {
-        results.push(await measure(system, design, runner, options));
-      } finally {
-        await runner.close();
-      }
+    if (options.review) {
+      const { runReviewLoad } = await import('./review-load');
+      await runReviewLoad(system, workers, options);
+    } else {
+      await compareDesigns(system, options);
     }
   } finally {
     for (const worker of workers) await worker.stop();
     await system.close();
+    await ownDatabase?.drop();
+    await server?.stop();
+  }
+}
+
+/** Each design in turn on the same system, then the table, and where the time goes if asked. */
+async function compareDesigns(system: TestSystem, options: BenchOptions): Promise<void> {
+  const { baselineRunner, measure, productRunner } = await import('./runners');
+  const { printReport } = await import('./report');
+  const { printProfile, profileRuns } = await import('./profile');
+  const results: DesignResult[] = [];
+  const profiles: [Design, Profile][] = [];
+  for (const design of options.designs) {
+    console.log(
+      `Running ${options.onboardings} onboardings of the ${design} design, ${options.concurrency} at a time…`,
+    );
+    const runner = design === 'product' ? productRunner(system) : await baselineRunner(system, design, options);
+    try {
+      const result = await measure(system, design, runner, options);
+      results.push(result);
+      if (options.profile) {
+        const slower = Math.max(...Object.values(options.latencyMs));
+        profiles.push([design, await profileRuns(system, result.runs, slower)]);
+      }
+    } finally {
+      await runner.close();
+    }
   }
   printReport(
     results,
@@ -59,6 +88,7 @@ async function main(options: BenchOptions): Promise<void> {
       `${options.taskQueueLimit ? `; workers capped at ${options.taskQueueLimit} requests/s` : ''}; ` +
       `Temporal ${options.address ?? 'dev server of its own'}. Overhead: time to decision minus the slower check.`,
   );
+  for (const [design, profile] of profiles) printProfile(design, profile);
 }
 
 let options: BenchOptions | undefined;

@@ -19,18 +19,25 @@ options
   --address HOST:PORT      an external Temporal server (default: a dev server of its own)
   --namespace NAME         its namespace (default "default")
   --workers N              run the product's workers as N separate processes (default: one in
-                           this process); they share PostgreSQL (--database-url)
-  --database-url URL       PostgreSQL for the product's store (default: embedded in this process,
-                           or TEST_DATABASE_URL / postgres://postgres@127.0.0.1:5432/test with --workers)
+                           this process)
+  --database-url URL       PostgreSQL for the product's store (default: a database of its own,
+                           dropped at the end, on the tests' server: TEST_DATABASE_URL's, else
+                           127.0.0.1:5432's, else an embedded PostgreSQL)
   --complycube-limit R     the emulator answers 429 past R requests/s in any 1 s; default: no limit
   --task-queue-limit R     the fleet-wide cap on ComplyCube calls of the product's workers
                            (COMPLYCUBE_RATE_LIMIT) and of the baselines' workers, in requests/s;
                            default: --complycube-limit, or none
+  --review N               instead: N onboardings that need a review, left waiting; prints the
+                           worker processes' memory as they pile up and the review queue page's
+                           latency with all N waiting (--workers defaults to 1 here)
+  --profile                after the figures, where each design's time goes beyond the slower
+                           check: API, workflow tasks, queues, activities, webhooks (median, p90)
   --help                   this text
 
 examples
-  npm run bench -- --onboardings 20 --concurrency 1
+  npm run bench -- --onboardings 20 --concurrency 1 --profile
   npm run bench -- --onboardings 50 --concurrency 10
+  npm run bench -- --review 10000 --concurrency 50 --fraud-latency-ms 200 --enhanced-latency-ms 200
   npm run bench -- --designs product --onboardings 1000 --concurrency 1000 --workers 4 \\
     --complycube-limit 5 --task-queue-limit 4.75`;
 
@@ -48,6 +55,9 @@ export interface BenchOptions {
   databaseUrl?: string;
   complyCubeLimit?: number;
   taskQueueLimit?: number;
+  profile: boolean;
+  /** The review-load mode: this many onboardings left waiting for review. */
+  review?: number;
 }
 
 export class UsageError extends Error {}
@@ -77,6 +87,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
         'database-url': { type: 'string' },
         'complycube-limit': { type: 'string' },
         'task-queue-limit': { type: 'string' },
+        profile: { type: 'boolean', default: false },
+        review: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -104,9 +116,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
     designs: designs as Design[],
     ...(values.address ? { address: values.address } : {}),
     namespace: values.namespace,
-    workers: count('workers', values.workers, 0),
+    workers: values.review !== undefined && values.workers === '0' ? 1 : count('workers', values.workers, 0),
     ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
     ...(limit !== undefined ? { complyCubeLimit: Number(limit) } : {}),
     ...(cap !== undefined ? { taskQueueLimit: Number(cap) } : {}),
+    profile: values.profile,
+    ...(values.review !== undefined ? { review: count('review', values.review, 1) } : {}),
   };
 }

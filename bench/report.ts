@@ -1,5 +1,6 @@
 /** The benchmark's figures for one design, and the table that compares them. */
 import type { Design } from './options';
+import type { RunRecord } from './profile';
 
 export interface DesignResult {
   design: Design;
@@ -7,6 +8,7 @@ export interface DesignResult {
   elapsedSeconds: number;
   /** Start to decision, per onboarding, in ms. */
   totals: number[];
+  runs: RunRecord[];
   /** The slower check's own latency, which no design can beat. */
   floorMs: number;
   complyCubeCalls: number;

@@ -8,9 +8,11 @@ import { onboardingWorkflowId } from '../workflows/onboarding-contract';
 import { baselineActivities } from './baselines/activities';
 import type { BaselineInput } from './baselines/workflows';
 import type { BenchOptions, Design } from './options';
+import type { RunRecord } from './profile';
 import type { DesignResult } from './report';
 
-type RunOne = (applicant: SeededApplicant) => Promise<void>;
+/** Starts one onboarding, waits for its decision, and says which workflow ran it. */
+type RunOne = (applicant: SeededApplicant) => Promise<string>;
 
 /** How each design starts one onboarding and waits for its decision. */
 export interface DesignRunner {
@@ -31,6 +33,7 @@ export function productRunner(system: TestSystem): DesignRunner {
         decision: string;
       };
       if (decision.decision !== 'approved') throw new Error(`product decided ${decision.decision}`);
+      return onboardingWorkflowId(applicant.clientId);
     },
     close: async () => undefined,
   };
@@ -62,12 +65,14 @@ export async function baselineRunner(
   return {
     async runOne(applicant) {
       const input: BaselineInput = { ...applicant, latencyMs: options.latencyMs };
+      const workflowId = `bench-${design}-${applicant.clientId}`;
       const outcome: unknown = await system.client.workflow.execute(`${design}Onboarding`, {
-        workflowId: `bench-${design}-${applicant.clientId}`,
+        workflowId,
         taskQueue,
         args: [input],
       });
       if (outcome !== 'approved') throw new Error(`${design} decided ${String(outcome)}`);
+      return workflowId;
     },
     async close() {
       worker.shutdown();
@@ -99,16 +104,16 @@ export async function measure(
   await setLimit(options.complyCubeLimit ?? 0);
   await new Promise((resolve) => setTimeout(resolve, 1_100));
 
-  const totals: number[] = [];
+  const runs: RunRecord[] = [];
   const began = Date.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(options.concurrency, applicants.length) }, async () => {
       while (next < applicants.length) {
         const applicant = applicants[next++]!;
-        const started = Date.now();
-        await runner.runOne(applicant);
-        totals.push(Date.now() - started);
+        const startedAt = Date.now();
+        const workflowId = await runner.runOne(applicant);
+        runs.push({ workflowId, clientId: applicant.clientId, startedAt, endedAt: Date.now() });
       }
     }),
   );
@@ -123,7 +128,8 @@ export async function measure(
     design,
     onboardings: applicants.length,
     elapsedSeconds,
-    totals,
+    totals: runs.map((run) => run.endedAt - run.startedAt),
+    runs,
     floorMs: Math.max(options.latencyMs.identity_fraud_check, options.latencyMs.enhanced_identity_check),
     complyCubeCalls: checkCalls.filter((r) => r.status !== 429 && r.clientId && ids.has(r.clientId)).length,
     rateLimited: checkCalls.filter((r) => r.status === 429).length,

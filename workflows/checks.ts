@@ -12,7 +12,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { CheckSnapshot, OnboardingActivities } from '../activities/onboarding-activities';
-import type { CheckType } from '../complycube/schemas';
+import type { CheckType } from '../complycube/primitives';
 import { parseDuration, type CheckState, type OnboardingPolicy, type OnboardingRequest } from './onboarding-contract';
 
 export const CHECK_TYPES: readonly CheckType[] = ['identity_fraud_check', 'enhanced_identity_check'];

@@ -3,7 +3,7 @@
  * found, without running a query. IDs, codes and reviewer names only: no personal data, and not the
  * reviewers' free-text reasons.
  */
-import type { CheckType } from '../complycube/schemas';
+import type { CheckType } from '../complycube/primitives';
 import type { CheckState, OnboardingState } from './onboarding-contract';
 
 const CHECK_NAMES: Record<CheckType, string> = {

@@ -12,7 +12,7 @@ import {
   complyCubeIdSchema,
   type CheckOutcome,
   type CheckType,
-} from '../complycube/schemas';
+} from '../complycube/primitives';
 
 export const TASK_QUEUE = 'onboarding';
 export const WORKFLOW_TYPE = 'onboardingWorkflow';

@@ -15,7 +15,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnboardingActivities } from '../activities/onboarding-activities';
-import { describeZodError } from '../complycube/schemas';
+import { describeZodError } from '../complycube/primitives';
 import { CHECK_TYPES, runCheck, type Notices } from './checks';
 import { renderCurrentDetails } from './current-details';
 import { decideFromChecks } from './decide';

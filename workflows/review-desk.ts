@@ -5,7 +5,7 @@
  */
 import { condition, patched, proxyActivities, setHandler, type ActivityOptions } from '@temporalio/workflow';
 import type { OnboardingActivities } from '../activities/onboarding-activities';
-import { describeZodError } from '../complycube/schemas';
+import { describeZodError } from '../complycube/primitives';
 import {
   claimCaseUpdate,
   claimRequestSchema,

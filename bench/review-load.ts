@@ -1,0 +1,123 @@
+/**
+ * `npm run bench -- --review N`: N onboardings that need a reviewer, left waiting, as a desk
+ * holds them on a bad day. Prints each worker process's memory as the waiting cases pile up,
+ * then how fast the review queue's page answers with all N on it.
+ */
+import { readFile } from 'node:fs/promises';
+import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
+import type { WorkerProcess } from '../test/helpers/processes';
+import { REVIEWER_TOKEN, SERVICE_TOKEN, type TestSystem } from '../test/helpers/system';
+import type { BenchOptions } from './options';
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+};
+
+/** Resident memory of a process, in MiB, from /proc (Linux). */
+async function residentMiB(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return NaN;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kib = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
+  return Math.round(kib / 1024);
+}
+
+async function inReview(system: TestSystem): Promise<number> {
+  const depth = await system.store.reviewQueueDepth();
+  return depth.reduce((sum, row) => sum + row.count, 0);
+}
+
+/** Seeds `count` applicants whose checks need attention, `parallel` at a time. */
+async function seedAll(system: TestSystem, count: number, parallel = 8): Promise<SeededApplicant[]> {
+  const applicants = new Array<SeededApplicant>(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < count) {
+        const i = next++;
+        applicants[i] = await system.seed({ lastName: 'attention' });
+      }
+    }),
+  );
+  return applicants;
+}
+
+async function startAll(system: TestSystem, applicants: SeededApplicant[], parallel: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, applicants.length) }, async () => {
+      while (next < applicants.length) {
+        const applicant = applicants[next++]!;
+        const response = await fetch(`${system.apiUrl}/v1/onboardings`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${SERVICE_TOKEN}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(applicant),
+        });
+        if (response.status !== 201) throw new Error(`start answered ${response.status}: ${await response.text()}`);
+      }
+    }),
+  );
+}
+
+/** The review queue's page, `samples` times, walking pages of 50 and starting over at the end. */
+async function timeQueuePage(system: TestSystem, samples: number): Promise<number[]> {
+  const times: number[] = [];
+  let pageToken: string | undefined;
+  for (let i = 0; i < samples; i += 1) {
+    const began = performance.now();
+    const response = await fetch(
+      `${system.apiUrl}/v1/onboardings?queue=review&pageSize=50${pageToken ? `&pageToken=${pageToken}` : ''}`,
+      { headers: { Authorization: `Bearer ${REVIEWER_TOKEN}` } },
+    );
+    const page = (await response.json()) as { items: unknown[]; nextPageToken?: string };
+    times.push(performance.now() - began);
+    if (response.status !== 200) throw new Error(`the queue answered ${response.status}`);
+    pageToken = page.nextPageToken;
+  }
+  return times;
+}
+
+export async function runReviewLoad(system: TestSystem, workers: WorkerProcess[], options: BenchOptions) {
+  const target = options.review!;
+  console.log(`Seeding ${target} applicants whose checks need attention…`);
+  const applicants = await seedAll(system, target);
+  const memory = async () => Promise.all(workers.map((w) => residentMiB(w.child.pid)));
+  const rows: { at: number; waiting: number; mib: number[] }[] = [];
+  const began = Date.now();
+  const sample = async () => {
+    rows.push({ at: Math.round((Date.now() - began) / 1000), waiting: await inReview(system), mib: await memory() });
+    const row = rows.at(-1)!;
+    console.log(
+      `  ${String(row.at).padStart(5)} s  ${String(row.waiting).padStart(6)} waiting  worker MiB ${row.mib.join(', ')}`,
+    );
+  };
+  console.log(`Starting them, ${options.concurrency} requests at a time; every 10 s: cases waiting, worker memory`);
+  await sample();
+  const sampler = setInterval(() => void sample(), 10_000);
+  try {
+    await startAll(system, applicants, options.concurrency);
+    const until = Date.now() + 60 * 60_000;
+    while ((await inReview(system)) < target) {
+      if (Date.now() > until) throw new Error('the cases did not all reach review within an hour');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  await sample();
+  // A quiet minute with every case waiting: memory should hold, not creep.
+  await new Promise((resolve) => setTimeout(resolve, 60_000));
+  await sample();
+
+  const times = await timeQueuePage(system, 400);
+  const quarter = rows.find((row) => row.waiting >= target / 4) ?? rows[0]!;
+  const last = rows.at(-1)!;
+  console.log(
+    `\n${target} onboardings waiting for review, ${workers.length} worker process(es)\n` +
+      `worker memory: ${rows[0]!.mib.join(', ')} MiB idle, ${quarter.mib.join(', ')} MiB at ${quarter.waiting} waiting, ` +
+      `${last.mib.join(', ')} MiB at ${last.waiting} waiting (a minute later)\n` +
+      `review queue page (50 rows, ${times.length} requests walking every page): ` +
+      `median ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, ` +
+      `max ${Math.max(...times).toFixed(1)} ms`,
+  );
+}

@@ -38,6 +38,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
 }
 
 // gRPC status codes.
+const CANCELLED = 1;
 const UNKNOWN = 2;
 const INVALID_ARGUMENT = 3;
 const DEADLINE_EXCEEDED = 4;
@@ -55,10 +56,14 @@ export function grpcCodeOf(error: unknown): number | undefined {
   return undefined;
 }
 
-/** Temporal is down, overloaded, or did not answer in time: the caller should try again. */
+/**
+ * Temporal is down, overloaded, or did not answer in time: the caller should try again. A call
+ * cut short (CANCELLED: an overloaded server drops it, or the client gives up on it) is one too;
+ * every call the API makes is safe to repeat (starts and reviews are idempotent).
+ */
 export function isTemporalUnavailable(error: unknown): boolean {
   const code = grpcCodeOf(error);
-  return code === UNAVAILABLE || code === DEADLINE_EXCEEDED || code === RESOURCE_EXHAUSTED;
+  return code === UNAVAILABLE || code === DEADLINE_EXCEEDED || code === RESOURCE_EXHAUSTED || code === CANCELLED;
 }
 
 /** Temporal refused a page token it did not issue (or no longer accepts). */
@@ -78,11 +83,15 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     request.log.warn({ cause: (error.cause as Error | undefined)?.message }, 'Decision store unavailable');
     return reply
       .code(503)
+      .header('Retry-After', '1')
       .send({ error: 'store_unavailable', message: 'The decision store cannot be reached; try again' });
   }
   if (isTemporalUnavailable(error)) {
     request.log.warn({ grpcCode: grpcCodeOf(error) }, 'Temporal unavailable');
-    return reply.code(503).send({ error: 'temporal_unavailable', message: 'Temporal cannot be reached; try again' });
+    return reply
+      .code(503)
+      .header('Retry-After', '1')
+      .send({ error: 'temporal_unavailable', message: 'Temporal cannot be reached; try again' });
   }
   if (error.statusCode === 413) {
     return reply.code(413).send({ error: 'payload_too_large', message: 'The request body is too large' });
@@ -95,7 +104,12 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   }
   // Unexpected: one line in the log, keyed by the request ID, and only the ID to the caller.
   request.log.error(
-    { requestId: request.id, errorType: error.name, errorMessage: String(error.message).slice(0, 300) },
+    {
+      requestId: request.id,
+      errorType: error.name,
+      errorMessage: String(error.message).slice(0, 300),
+      grpcCode: grpcCodeOf(error),
+    },
     'Unhandled error',
   );
   return reply.code(500).send({ error: 'internal_error', message: 'Internal error', requestId: request.id });

@@ -44,9 +44,13 @@ const idempotencyKey = {
   schema: { type: 'string', minLength: 1, maxLength: 255 },
 };
 
-const unavailable = errorResponse(
-  'Temporal (temporal_unavailable) or the decision store (store_unavailable) unreachable',
-);
+const unavailable = {
+  ...errorResponse(
+    'Temporal (temporal_unavailable) or the decision store (store_unavailable) unreachable or overloaded; ' +
+      'retry after Retry-After seconds (requests with an Idempotency-Key, and starts, are safe to retry)',
+  ),
+  headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+};
 
 /** The API's OpenAPI 3.1 document; request bodies come from the same zod schemas the routes validate with. */
 export function openApiDocument() {

@@ -268,6 +268,7 @@ describe('the API at its edges', () => {
         ]);
         for (const reply of replies) {
           assert.deepEqual([reply.status, reply.body.error], [503, 'temporal_unavailable'], JSON.stringify(reply.body));
+          assert.equal(reply.headers.get('retry-after'), '1');
           assert.ok(reply.ms < 2_000, `answered in ${reply.ms} ms`);
         }
         const readiness = await request(url, 'GET', '/readyz');

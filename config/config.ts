@@ -67,6 +67,7 @@ const envSchema = z
       .regex(/^(off|[\w.-]+:\d{1,5})$/, 'must be host:port or off')
       .default('0.0.0.0:9464'),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
+    WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
     TEMPORAL_WORKER_VERSIONING: z.enum(['true', 'false']).default('true'),
     TEMPORAL_DEPLOYMENT_NAME: z
       .string()
@@ -208,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     worker: {
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       complyCubeRateLimit: e.COMPLYCUBE_RATE_LIMIT ?? complyCubeRateLimitFor(e.COMPLYCUBE_API_KEY),
     },
     deployment: {

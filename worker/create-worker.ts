@@ -21,6 +21,13 @@ export interface OnboardingWorkerOptions {
   buildId?: string;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /**
+   * Workflows kept in memory between their tasks (the sticky cache). Onboardings wait days for a
+   * reviewer: past this many, the least recently used is evicted and replayed from its history at
+   * its next task, so memory stays flat however many wait. The SDK's default, sized from the heap
+   * limit (about 2,300 on a 4 GiB heap), let a worker grow past 4 GiB during a 10,000-start burst.
+   */
+  maxCachedWorkflows?: number;
   /** Where the workflow's and activities' spans go (`installTracing`); discarded when absent. */
   tracing?: Tracing;
   /**
@@ -105,6 +112,7 @@ function createMainWorker(options: OnboardingWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     activities: options.activities,
     workflowBundle: { code: options.build.code },
+    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.maxConcurrentWorkflowTaskExecutions
       ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions }
       : {}),

@@ -20,15 +20,31 @@ export interface DesignRunner {
   close(): Promise<void>;
 }
 
-export function productRunner(system: TestSystem): DesignRunner {
-  return {
-    async runOne(applicant) {
-      const response = await fetch(`${system.apiUrl}/v1/onboardings`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${SERVICE_TOKEN}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(applicant),
-      });
-      if (response.status !== 201) throw new Error(`start answered ${response.status}: ${await response.text()}`);
+/**
+ * The product, started through its API as an onboarding backend would: a 503 (Temporal or the
+ * store overloaded by a burst) or 429 is retried after its Retry-After, as the API asks; a start
+ * is idempotent, so a retry never makes a second onboarding. `retried` counts them.
+ */
+export function productRunner(system: TestSystem): DesignRunner & { retried: number } {
+  const runner = {
+    retried: 0,
+    async runOne(applicant: SeededApplicant) {
+      for (let attempt = 1; ; attempt += 1) {
+        const response = await fetch(`${system.apiUrl}/v1/onboardings`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${SERVICE_TOKEN}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(applicant),
+        });
+        // 200: a retry found the onboarding its cut-short first try had started.
+        if (response.status === 201 || response.status === 200) break;
+        const body = await response.text();
+        if ((response.status !== 503 && response.status !== 429) || attempt === 20) {
+          throw new Error(`start answered ${response.status}: ${body}`);
+        }
+        runner.retried += 1;
+        const seconds = Number(response.headers.get('retry-after')) || 1;
+        await new Promise((resolve) => setTimeout(resolve, seconds * 1000 * (0.5 + Math.random())));
+      }
       const decision = (await system.client.workflow.getHandle(onboardingWorkflowId(applicant.clientId)).result()) as {
         decision: string;
       };
@@ -37,6 +53,7 @@ export function productRunner(system: TestSystem): DesignRunner {
     },
     close: async () => undefined,
   };
+  return runner;
 }
 
 /** A baseline's worker in this process, on a task queue of its own, and its runner. */
@@ -112,7 +129,11 @@ export async function measure(
       while (next < applicants.length) {
         const applicant = applicants[next++]!;
         const startedAt = Date.now();
-        const workflowId = await runner.runOne(applicant);
+        const workflowId = await runner.runOne(applicant).catch((error: unknown) => {
+          // Said at once: the teardown that follows can bury it.
+          console.error(`onboarding ${applicant.clientId} failed: ${(error as Error).message}`);
+          throw error;
+        });
         runs.push({ workflowId, clientId: applicant.clientId, startedAt, endedAt: Date.now() });
       }
     }),

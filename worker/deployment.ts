@@ -43,6 +43,7 @@ const NOT_FOUND = 5;
 const FAILED_PRECONDITION = 9;
 const ABORTED = 10;
 const UNAVAILABLE = 14;
+const DEADLINE_EXCEEDED = 4;
 /** Worth asking again: RESOURCE_EXHAUSTED (a busy deployment), ABORTED, INTERNAL, UNAVAILABLE, DEADLINE_EXCEEDED. */
 const TRANSIENT: readonly number[] = [8, 10, 13, 14, 4];
 
@@ -65,11 +66,20 @@ export function versionLabel(version: DeploymentVersion): string {
 }
 
 /** The deployment's routing: its current build ID (none: unversioned workers), whether it ever had one, its conflict token. */
+/**
+ * Each call with a deadline: the server answers deployment calls from a workflow of its own, and a
+ * dev server under load once left one unanswered for good, so promotion (and every test's start)
+ * waited forever. A timed-out call is DEADLINE_EXCEEDED, which the loops below retry.
+ */
+const CALL_DEADLINE_MS = 10_000;
+function withCallDeadline<T>(client: Client, call: () => Promise<T>): Promise<T> {
+  return client.withDeadline(Date.now() + CALL_DEADLINE_MS, call);
+}
+
 async function routing(client: Client, deploymentName: string) {
-  const { conflictToken, workerDeploymentInfo } = await client.workflowService.describeWorkerDeployment({
-    namespace: client.options.namespace,
-    deploymentName,
-  });
+  const { conflictToken, workerDeploymentInfo } = await withCallDeadline(client, () =>
+    client.workflowService.describeWorkerDeployment({ namespace: client.options.namespace, deploymentName }),
+  );
   const config = workerDeploymentInfo?.routingConfig;
   return {
     currentBuildId: config?.currentDeploymentVersion?.buildId || undefined,
@@ -86,10 +96,12 @@ async function isPolling(
   activityTaskQueues: string[] = [],
 ): Promise<boolean> {
   try {
-    const { versionTaskQueues } = await client.workflowService.describeWorkerDeploymentVersion({
-      namespace: client.options.namespace,
-      deploymentVersion: version,
-    });
+    const { versionTaskQueues } = await withCallDeadline(client, () =>
+      client.workflowService.describeWorkerDeploymentVersion({
+        namespace: client.options.namespace,
+        deploymentVersion: version,
+      }),
+    );
     const seen = new Set((versionTaskQueues ?? []).map((queue) => `${queue.name}/${queue.type}`));
     // TASK_QUEUE_TYPE_WORKFLOW = 1, TASK_QUEUE_TYPE_ACTIVITY = 2.
     return (
@@ -142,13 +154,15 @@ export async function promoteWhenPolling(options: PromoteOptions): Promise<Promo
       return { kind: 'not-promoted', currentBuildId: current.currentBuildId, everHadCurrent: current.everHadCurrent };
     }
     try {
-      await client.workflowService.setWorkerDeploymentCurrentVersion({
-        namespace: client.options.namespace,
-        deploymentName: version.deploymentName,
-        buildId: version.buildId,
-        conflictToken: current.conflictToken,
-        identity: `${process.pid}@${hostname()} auto-promote (${policy})`,
-      });
+      await withCallDeadline(client, () =>
+        client.workflowService.setWorkerDeploymentCurrentVersion({
+          namespace: client.options.namespace,
+          deploymentName: version.deploymentName,
+          buildId: version.buildId,
+          conflictToken: current.conflictToken,
+          identity: `${process.pid}@${hostname()} auto-promote (${policy})`,
+        }),
+      );
       return current.currentBuildId
         ? { kind: 'promoted', previousBuildId: current.currentBuildId }
         : { kind: 'promoted' };
@@ -156,7 +170,9 @@ export async function promoteWhenPolling(options: PromoteOptions): Promise<Promo
       // Another replica changed the deployment meanwhile (a stale conflict token), or the server is
       // briefly away: look again. Anything else, such as a permission refused, is for the operator.
       const code = (error as { code?: number }).code;
-      const transient = code === FAILED_PRECONDITION || code === ABORTED || code === UNAVAILABLE;
+      // A change that timed out may have been made: the next look at the routing tells.
+      const transient =
+        code === FAILED_PRECONDITION || code === ABORTED || code === UNAVAILABLE || code === DEADLINE_EXCEEDED;
       if (!transient || attempt >= 5 || signal?.aborted) throw error;
       await sleep(200 * attempt, signal);
     }

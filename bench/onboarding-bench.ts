@@ -77,7 +77,7 @@ async function compareDesigns(system: TestSystem, options: BenchOptions): Promis
         console.log(`  the API answered 503 to ${product.retried} start(s) under the burst; retried`);
       if (options.profile) {
         const slower = Math.max(...Object.values(options.latencyMs));
-        profiles.push([design, await profileRuns(system, result.runs, slower)]);
+        profiles.push([design, await profileRuns(system, result, slower)]);
       }
     } finally {
       await runner.close();

@@ -14,6 +14,7 @@
  */
 import { temporal } from '@temporalio/proto';
 import type { TestSystem } from '../test/helpers/system';
+import { quantile, type DesignResult } from './report';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -122,24 +123,15 @@ function stepsOf(
   return steps;
 }
 
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
-
-/** Profiles the measured runs of one design. */
-export async function profileRuns(system: TestSystem, runs: RunRecord[], latencyMs: number): Promise<Profile> {
-  const emulatorRoot = system.emulatorUrl.replace(/\/v1$/, '');
-  const { items } = (await (await fetch(`${emulatorRoot}/_emulator/requests`)).json()) as {
-    items: { method: string; route: string; status: number; clientId?: string; at: string }[];
-  };
+/** Profiles the measured runs of one design, from their histories and the calls ComplyCube received. */
+export async function profileRuns(system: TestSystem, result: DesignResult, latencyMs: number): Promise<Profile> {
   const createsOf = new Map<string, number[]>();
-  for (const r of items) {
+  for (const r of result.requests) {
     if (r.method !== 'POST' || r.route !== '/v1/checks' || r.status !== 200 || !r.clientId) continue;
     createsOf.set(r.clientId, [...(createsOf.get(r.clientId) ?? []), Date.parse(r.at)]);
   }
   const perStep = new Map<string, number[]>();
-  for (const run of runs) {
+  for (const run of result.runs) {
     const { events } = await system.client.workflow.getHandle(run.workflowId).fetchHistory();
     const steps = stepsOf(events ?? [], run, createsOf.get(run.clientId) ?? [], latencyMs);
     for (const [step, ms] of steps ?? []) perStep.set(step, [...(perStep.get(step) ?? []), ms]);

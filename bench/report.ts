@@ -1,31 +1,35 @@
 /** The benchmark's figures for one design, and the table that compares them. */
 import type { Design } from './options';
 import type { RunRecord } from './profile';
+import type { EmulatorRequest } from './support';
 
 export interface DesignResult {
   design: Design;
   onboardings: number;
   elapsedSeconds: number;
-  /** Start to decision, per onboarding, in ms. */
-  totals: number[];
+  /** Each onboarding, start to decision. */
   runs: RunRecord[];
+  /** The calls ComplyCube (the emulator) received while they ran. */
+  requests: EmulatorRequest[];
   /** The slower check's own latency, which no design can beat. */
   floorMs: number;
   complyCubeCalls: number;
   rateLimited: number;
 }
 
-const quantile = (values: number[], q: number) => {
+/** The value below which a share `q` of `values` lies (nearest rank). */
+export const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 };
 
 export function figures(r: DesignResult) {
-  const overheads = r.totals.map((t) => t - r.floorMs);
+  const totals = r.runs.map((run) => run.endedAt - run.startedAt);
+  const overheads = totals.map((t) => t - r.floorMs);
   return {
     throughput: r.onboardings / r.elapsedSeconds,
-    medianTotal: quantile(r.totals, 0.5),
-    p99Total: quantile(r.totals, 0.99),
+    medianTotal: quantile(totals, 0.5),
+    p99Total: quantile(totals, 0.99),
     medianOverhead: quantile(overheads, 0.5),
     p99Overhead: quantile(overheads, 0.99),
     callsPerOnboarding: r.complyCubeCalls / r.onboardings,

@@ -4,15 +4,11 @@
  * then how fast the review queue's page answers with all N on it.
  */
 import { readFile } from 'node:fs/promises';
-import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
 import type { WorkerProcess } from '../test/helpers/processes';
-import { REVIEWER_TOKEN, SERVICE_TOKEN, type TestSystem } from '../test/helpers/system';
+import { REVIEWER_TOKEN, type TestSystem } from '../test/helpers/system';
 import type { BenchOptions } from './options';
-
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
+import { quantile } from './report';
+import { inParallel, seedApplicants, startThroughApi } from './support';
 
 /** Resident memory of a process, in MiB, from /proc (Linux). */
 async function residentMiB(pid: number | undefined): Promise<number> {
@@ -25,38 +21,6 @@ async function residentMiB(pid: number | undefined): Promise<number> {
 async function inReview(system: TestSystem): Promise<number> {
   const depth = await system.store.reviewQueueDepth();
   return depth.reduce((sum, row) => sum + row.count, 0);
-}
-
-/** Seeds `count` applicants whose checks need attention, `parallel` at a time. */
-async function seedAll(system: TestSystem, count: number, parallel = 8): Promise<SeededApplicant[]> {
-  const applicants = new Array<SeededApplicant>(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < count) {
-        const i = next++;
-        applicants[i] = await system.seed({ lastName: 'attention' });
-      }
-    }),
-  );
-  return applicants;
-}
-
-async function startAll(system: TestSystem, applicants: SeededApplicant[], parallel: number): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(parallel, applicants.length) }, async () => {
-      while (next < applicants.length) {
-        const applicant = applicants[next++]!;
-        const response = await fetch(`${system.apiUrl}/v1/onboardings`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${SERVICE_TOKEN}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify(applicant),
-        });
-        if (response.status !== 201) throw new Error(`start answered ${response.status}: ${await response.text()}`);
-      }
-    }),
-  );
 }
 
 /** The review queue's page, `samples` times, walking pages of 50 and starting over at the end. */
@@ -80,7 +44,7 @@ async function timeQueuePage(system: TestSystem, samples: number): Promise<numbe
 export async function runReviewLoad(system: TestSystem, workers: WorkerProcess[], options: BenchOptions) {
   const target = options.review!;
   console.log(`Seeding ${target} applicants whose checks need attention…`);
-  const applicants = await seedAll(system, target);
+  const applicants = await seedApplicants(system, target, options.complyCubeLimit ?? 0, { lastName: 'attention' });
   const memory = async () => Promise.all(workers.map((w) => residentMiB(w.child.pid)));
   const rows: { at: number; waiting: number; mib: number[] }[] = [];
   const began = Date.now();
@@ -95,7 +59,11 @@ export async function runReviewLoad(system: TestSystem, workers: WorkerProcess[]
   await sample();
   const sampler = setInterval(() => void sample(), 10_000);
   try {
-    await startAll(system, applicants, options.concurrency);
+    let retried = 0;
+    await inParallel(applicants, options.concurrency, async (applicant) => {
+      retried += await startThroughApi(system, applicant);
+    });
+    if (retried) console.log(`  the API answered 503 to ${retried} start(s); retried`);
     const until = Date.now() + 60 * 60_000;
     while ((await inReview(system)) < target) {
       if (Date.now() > until) throw new Error('the cases did not all reach review within an hour');

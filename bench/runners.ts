@@ -3,13 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { ComplyCubeClient } from '../complycube/client';
 import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
-import { EMULATOR_KEY, SERVICE_TOKEN, type TestSystem } from '../test/helpers/system';
+import { EMULATOR_KEY, type TestSystem } from '../test/helpers/system';
 import { onboardingWorkflowId } from '../workflows/onboarding-contract';
 import { baselineActivities } from './baselines/activities';
 import type { BaselineInput } from './baselines/workflows';
 import type { BenchOptions, Design } from './options';
 import type { RunRecord } from './profile';
 import type { DesignResult } from './report';
+import { emulatorRequests, inParallel, seedApplicants, startThroughApi } from './support';
 
 /** Starts one onboarding, waits for its decision, and says which workflow ran it. */
 type RunOne = (applicant: SeededApplicant) => Promise<string>;
@@ -20,36 +21,16 @@ export interface DesignRunner {
   close(): Promise<void>;
 }
 
-/**
- * The product, started through its API as an onboarding backend would: a 503 (Temporal or the
- * store overloaded by a burst) or 429 is retried after its Retry-After, as the API asks; a start
- * is idempotent, so a retry never makes a second onboarding. `retried` counts them.
- */
+/** The product, started through its API (retrying a 503 as asked); `retried` counts the retries. */
 export function productRunner(system: TestSystem): DesignRunner & { retried: number } {
   const runner = {
     retried: 0,
     async runOne(applicant: SeededApplicant) {
-      for (let attempt = 1; ; attempt += 1) {
-        const response = await fetch(`${system.apiUrl}/v1/onboardings`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${SERVICE_TOKEN}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify(applicant),
-        });
-        // 200: a retry found the onboarding its cut-short first try had started.
-        if (response.status === 201 || response.status === 200) break;
-        const body = await response.text();
-        if ((response.status !== 503 && response.status !== 429) || attempt === 20) {
-          throw new Error(`start answered ${response.status}: ${body}`);
-        }
-        runner.retried += 1;
-        const seconds = Number(response.headers.get('retry-after')) || 1;
-        await new Promise((resolve) => setTimeout(resolve, seconds * 1000 * (0.5 + Math.random())));
-      }
-      const decision = (await system.client.workflow.getHandle(onboardingWorkflowId(applicant.clientId)).result()) as {
-        decision: string;
-      };
+      runner.retried += await startThroughApi(system, applicant);
+      const workflowId = onboardingWorkflowId(applicant.clientId);
+      const decision = (await system.client.workflow.getHandle(workflowId).result()) as { decision: string };
       if (decision.decision !== 'approved') throw new Error(`product decided ${decision.decision}`);
-      return onboardingWorkflowId(applicant.clientId);
+      return workflowId;
     },
     close: async () => undefined,
   };
@@ -105,52 +86,33 @@ export async function measure(
   runner: DesignRunner,
   options: BenchOptions,
 ): Promise<DesignResult> {
-  const emulatorRoot = system.emulatorUrl.replace(/\/v1$/, '');
   // One warm-up run: bundling, connections and caches are not what is measured.
   await runner.runOne(await system.seed());
-  // Seeding is not what is measured: lift the emulator's rate limit for it, then put it back.
-  const setLimit = (perSecond: number) =>
-    fetch(`${emulatorRoot}/_emulator/rate-limit`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ perSecond }),
-    });
-  await setLimit(0);
-  const applicants: SeededApplicant[] = [];
-  for (let i = 0; i < options.onboardings; i += 1) applicants.push(await system.seed());
-  await setLimit(options.complyCubeLimit ?? 0);
+  const applicants = await seedApplicants(system, options.onboardings, options.complyCubeLimit ?? 0);
   await new Promise((resolve) => setTimeout(resolve, 1_100));
 
   const runs: RunRecord[] = [];
   const began = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(options.concurrency, applicants.length) }, async () => {
-      while (next < applicants.length) {
-        const applicant = applicants[next++]!;
-        const startedAt = Date.now();
-        const workflowId = await runner.runOne(applicant).catch((error: unknown) => {
-          // Said at once: the teardown that follows can bury it.
-          console.error(`onboarding ${applicant.clientId} failed: ${(error as Error).message}`);
-          throw error;
-        });
-        runs.push({ workflowId, clientId: applicant.clientId, startedAt, endedAt: Date.now() });
-      }
-    }),
-  );
+  await inParallel(applicants, options.concurrency, async (applicant) => {
+    const startedAt = Date.now();
+    const workflowId = await runner.runOne(applicant).catch((error: unknown) => {
+      // Said at once: the teardown that follows can bury it.
+      console.error(`onboarding ${applicant.clientId} failed: ${(error as Error).message}`);
+      throw error;
+    });
+    runs.push({ workflowId, clientId: applicant.clientId, startedAt, endedAt: Date.now() });
+  });
   const elapsedSeconds = (Date.now() - began) / 1000;
 
   const ids = new Set(applicants.map((a) => a.clientId));
-  const { items } = (await (await fetch(`${emulatorRoot}/_emulator/requests`)).json()) as {
-    items: { route: string; status: number; clientId?: string; at: string }[];
-  };
-  const checkCalls = items.filter((r) => r.route.startsWith('/v1/checks') && Date.parse(r.at) >= began);
+  const requests = (await emulatorRequests(system)).filter((r) => Date.parse(r.at) >= began);
+  const checkCalls = requests.filter((r) => r.route.startsWith('/v1/checks'));
   return {
     design,
     onboardings: applicants.length,
     elapsedSeconds,
-    totals: runs.map((run) => run.endedAt - run.startedAt),
     runs,
+    requests,
     floorMs: Math.max(options.latencyMs.identity_fraud_check, options.latencyMs.enhanced_identity_check),
     complyCubeCalls: checkCalls.filter((r) => r.status !== 429 && r.clientId && ids.has(r.clientId)).length,
     rateLimited: checkCalls.filter((r) => r.status === 429).length,

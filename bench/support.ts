@@ -1,0 +1,82 @@
+/** What every bench mode needs: a worker pool over a list, seeding, starting through the API, the emulator's log. */
+import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
+import { SERVICE_TOKEN, type TestSystem } from '../test/helpers/system';
+
+/** Runs `work` on every item, `parallel` at a time, in order of the list. */
+export async function inParallel<T>(items: T[], parallel: number, work: (item: T, index: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await work(items[index]!, index);
+      }
+    }),
+  );
+}
+
+const emulatorRoot = (system: TestSystem) => system.emulatorUrl.replace(/\/v1$/, '');
+
+/**
+ * Seeds `count` applicants, 8 at a time. Seeding is not what is measured: the emulator's rate
+ * limit is lifted for it, then set to `limit` (0: none).
+ */
+export async function seedApplicants(
+  system: TestSystem,
+  count: number,
+  limit: number,
+  seed: { lastName?: string } = {},
+): Promise<SeededApplicant[]> {
+  const setLimit = (perSecond: number) =>
+    fetch(`${emulatorRoot(system)}/_emulator/rate-limit`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ perSecond }),
+    });
+  await setLimit(0);
+  const applicants = new Array<SeededApplicant>(count);
+  await inParallel(applicants, 8, async (_, i) => {
+    applicants[i] = await system.seed(seed);
+  });
+  await setLimit(limit);
+  return applicants;
+}
+
+/**
+ * Starts an onboarding through the API as an onboarding backend would: a 503 (Temporal or the
+ * store overloaded by a burst) or 429 is retried after its Retry-After, as the API asks; a start
+ * is idempotent, so a retry never makes a second onboarding. Resolves to the retries it took.
+ */
+export async function startThroughApi(system: TestSystem, applicant: SeededApplicant): Promise<number> {
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await fetch(`${system.apiUrl}/v1/onboardings`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${SERVICE_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(applicant),
+    });
+    // 200: a retry found the onboarding its cut-short first try had started.
+    if (response.status === 201 || response.status === 200) return attempt - 1;
+    const body = await response.text();
+    if ((response.status !== 503 && response.status !== 429) || attempt === 20) {
+      throw new Error(`start answered ${response.status}: ${body}`);
+    }
+    const seconds = Number(response.headers.get('retry-after')) || 1;
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000 * (0.5 + Math.random())));
+  }
+}
+
+/** A call the emulator's ComplyCube API received. */
+export interface EmulatorRequest {
+  method: string;
+  route: string;
+  status: number;
+  clientId?: string;
+  at: string;
+}
+
+export async function emulatorRequests(system: TestSystem): Promise<EmulatorRequest[]> {
+  const { items } = (await (await fetch(`${emulatorRoot(system)}/_emulator/requests`)).json()) as {
+    items: EmulatorRequest[];
+  };
+  return items;
+}

@@ -14,6 +14,8 @@ import {
   type CheckType,
 } from '../complycube/primitives';
 
+export * from './review-refusals';
+
 export const TASK_QUEUE = 'onboarding';
 export const WORKFLOW_TYPE = 'onboardingWorkflow';
 

@@ -633,3 +633,55 @@ describe('the emulator, driven by the official SDK and by our client', () => {
     }
   });
 });
+
+describe('seeding the emulator', () => {
+  let limited: Emulator;
+  let url: string;
+  const LIMIT = 2;
+
+  before(async () => {
+    limited = createEmulator({ apiKeys: [API_KEY], rateLimitPerSecond: LIMIT });
+    url = await limited.listen();
+  });
+  after(async () => {
+    await limited.close();
+  });
+
+  it("spends none of the rate limit, which still holds for the product's calls", async () => {
+    const seeded = await Promise.all(
+      Array.from({ length: 3 * LIMIT }, (_, i) => seedApplicant(url, API_KEY, { lastName: i % 2 ? 'attention' : 'x' })),
+    );
+    assert.equal(new Set(seeded.map((s) => s.clientId)).size, seeded.length);
+    // The shape `npm run emulator:seed` prints and the README pipes into the API.
+    assert.deepEqual(Object.keys(seeded[0]!), ['clientId', 'addressId', 'documentId', 'liveVideoId']);
+
+    const statuses = await Promise.all(
+      Array.from({ length: LIMIT + 1 }, () =>
+        fetch(`${url}/checks?clientId=${seeded[0]!.clientId}`, { headers: { Authorization: API_KEY } }).then(
+          (r) => r.status,
+        ),
+      ),
+    );
+    assert.deepEqual(statuses.sort(), [200, 200, 429], 'the limit is the same after seeding as before it');
+    const log = (await (await fetch(`${url.replace(/\/v1$/, '')}/_emulator/requests`)).json()) as {
+      items: { route: string; status: number }[];
+    };
+    assert.deepEqual(
+      log.items.map((r) => `${r.route} ${r.status}`).sort(),
+      ['/v1/checks 200', '/v1/checks 200', '/v1/checks 429'],
+      'seeding made no ComplyCube call, so none was refused',
+    );
+  });
+
+  it('makes an applicant whose checks run, and refuses a key the API would refuse', async () => {
+    // The test before spent this key's second on its own calls.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const applicant = await seedApplicant(url, API_KEY);
+    const client = new ComplyCubeClient({ baseUrl: url, apiKey: API_KEY });
+    const check = await client.createEnhancedIdentityCheck(applicant);
+    assert.equal(check.status, 'pending');
+    await assert.rejects(seedApplicant(url, 'not_a_key'), /seeding failed: 401/);
+    await assert.rejects(seedApplicant(url, 'live_key'), /seeding failed: 403/);
+    await assert.rejects(seedApplicant(url, API_KEY, { email: 'not an address' }), /seeding failed: 400.*email/);
+  });
+});

@@ -6,18 +6,16 @@ import {
   claimRefusal,
   decisionChange,
   decisionRefusal,
-  REFUSED_REVIEWS_KEPT,
-  refusedActor,
+  needsSecondApproval,
   releaseRefusal,
-  reviewEntry,
   syncRefusal,
   weighClaim,
   weighRelease,
   weighSignalDecision,
   weighUpdateDecision,
-  withReviewEntry,
   type DeskView,
 } from '../workflows/review-rules';
+import { REFUSED_REVIEWS_KEPT, refusedActor, reviewEntry, withReviewEntry } from '../workflows/review-history';
 
 const NOW = Date.parse('2026-11-24T10:00:00.000Z');
 const at = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
@@ -115,6 +113,23 @@ describe('review rules: decisions', () => {
       decisionRefusal({ ...claimedAndSame, status: 'awaiting_second_approval' }, decision('alice'), accepted, NOW),
       'claimed_by_other',
     );
+  });
+});
+
+describe('review rules: four-eyes', () => {
+  const fraud = (outcome: 'clear' | 'attention') => ({
+    identity_fraud_check: {
+      type: 'identity_fraud_check' as const,
+      status: 'complete' as const,
+      outcome,
+      attentionAnalyses: [],
+    },
+  });
+  it('takes two reviewers for every review, for a fraud check needing attention, or never, as the policy says', () => {
+    assert.equal(needsSecondApproval({ secondApproval: 'any_review' }, fraud('clear')), true);
+    assert.equal(needsSecondApproval({ secondApproval: 'identity_fraud_attention' }, fraud('attention')), true);
+    assert.equal(needsSecondApproval({ secondApproval: 'identity_fraud_attention' }, fraud('clear')), false);
+    assert.equal(needsSecondApproval({ secondApproval: 'never' }, fraud('attention')), false);
   });
 });
 

@@ -25,18 +25,16 @@ import {
 import {
   claimChange,
   decisionChange,
-  refusedActor,
-  reviewEntry,
   syncRefusal,
   weighClaim,
   weighRelease,
   weighSignalDecision,
   weighUpdateDecision,
-  withReviewEntry,
   type DeskView,
   type FinalReview,
   type Verdict,
 } from './review-rules';
+import { refusedActor, reviewEntry, withReviewEntry } from './review-history';
 import { reviewWrites, type AuditEntry } from './review-writes';
 
 export type { FinalReview } from './review-rules';

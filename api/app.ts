@@ -1,6 +1,7 @@
 /**
- * The HTTP API: an app factory (fastify), with one module per route group under `routes/`, the
- * error handler in `errors.ts`, and what they share in `context.ts`. `main.ts` runs it.
+ * The HTTP API: an app factory (fastify), with one plugin per route group under `routes/`, each
+ * route's zod schemas under `schemas/` (the OpenAPI document is generated from them), the error
+ * handler in `errors.ts`, and what they share in `context.ts`. `main.ts` runs it.
  */
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';

@@ -1,7 +1,8 @@
 /**
  * What the API says and records when the workflow refuses a review action (an Update's validator):
- * the refusal code as the error, with who holds a claim when that is why, and a row on the audit
- * trail, since a refused Update never reaches the workflow, which writes every other row.
+ * the refusal code of the contract's union as the error and its sentence as the message, with who
+ * holds a claim when that is why, and a row on the audit trail, since a refused Update never
+ * reaches the workflow, which writes every other row.
  */
 import { refusedAttempt } from '../store/review-trail';
 import {

@@ -1,13 +1,13 @@
 /**
- * The HTTP API: an app factory (fastify), with one module per route group under `routes/`, the
- * error handler in `errors.ts`, and what they share in `context.ts`. `main.ts` runs it.
+ * The HTTP API: an app factory (fastify), with one plugin per route group under `routes/`, each
+ * route's zod schemas under `schemas/` (the OpenAPI document is generated from them), the error
+ * handler in `errors.ts`, and what they share in `context.ts`. `main.ts` runs it.
  */
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createApiMetrics, type ApiMetrics } from '../observability/metrics';
 import type { DecisionStore } from '../store/decision-store';
 import { DEFAULT_POLICY } from '../workflows/onboarding-contract';
@@ -16,7 +16,7 @@ import { consoleAssets } from './console-assets';
 import { createContext, type ApiOptions } from './context';
 import { errorHandler, HttpError } from './errors';
 import { observe } from './observability';
-import { openApiDocument } from './openapi';
+import { registerOpenApi } from './openapi';
 import { auditRoutes } from './routes/audit';
 import { claimRoutes } from './routes/claims';
 import { complyCubeWebhookRoutes, WEBHOOK_PATH } from './routes/complycube-webhook';
@@ -28,6 +28,9 @@ import { reviewRoutes } from './routes/reviews';
 import { sessionRoutes } from './routes/session';
 
 export type { ApiOptions } from './context';
+
+/** The API's version, as its OpenAPI document states it. */
+const API_VERSION = '0.4.0';
 export { HttpError } from './errors';
 
 /** The API's metrics, with the review desk's gauges read from `store`'s review queue at each scrape. */
@@ -105,21 +108,24 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', message: 'No such route' }));
+  // Every route declares its parts and answers in zod: requests are validated, answers checked, docs generated.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await registerOpenApi(app, API_VERSION);
 
-  // The document is built from zod's JSON Schema output, which the plugin's OpenAPI types do not model.
-  await app.register(swagger, { mode: 'static', specification: { document: openApiDocument() as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => openApiDocument());
-
-  sessionRoutes(app, context);
-  onboardingRoutes(app, context);
-  reviewRoutes(app, context);
-  claimRoutes(app, context);
-  evidenceRoutes(app, context);
-  auditRoutes(app, context);
-  decisionRoutes(app, context);
-  complyCubeWebhookRoutes(app, context);
-  healthRoutes(app, context);
+  for (const routes of [
+    sessionRoutes,
+    onboardingRoutes,
+    reviewRoutes,
+    claimRoutes,
+    evidenceRoutes,
+    auditRoutes,
+    decisionRoutes,
+    complyCubeWebhookRoutes,
+    healthRoutes,
+  ]) {
+    await app.register(routes, { context });
+  }
   await consoleAssets(app);
   return app;
 }

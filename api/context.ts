@@ -66,7 +66,7 @@ export interface ApiContext {
   webhookSecret: () => string | undefined;
   /** Runs a Temporal call under the API's deadline. */
   withDeadline: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** A preHandler admitting only these roles' tokens. */
+  /** An `onRequest` hook (before the body is read) admitting only these roles' tokens. */
   requireRole: (...roles: Role[]) => (request: FastifyRequest) => Promise<void>;
 }
 

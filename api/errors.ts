@@ -4,7 +4,11 @@
  * the log, keyed by the request ID.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  type ZodFastifySchemaValidationError,
+} from 'fastify-type-provider-zod';
 import { StoreUnavailableError } from '../store/decision-store';
 
 /** An error the API answers with as it is: status, machine-readable code, message, and details. */
@@ -19,22 +23,21 @@ export class HttpError extends Error {
   }
 }
 
-/** Parses `value` with `schema` or answers 400 listing each problem as `{path, message, code}`. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) {
-    throw new HttpError(
-      400,
-      'invalid_request',
-      'The request is invalid',
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.') || '(body)',
-        message: issue.message,
-        code: issue.code,
-      })),
-    );
-  }
-  return parsed.data;
+/**
+ * A route's declared schema refused the request (params, query, body or headers): 400 listing each
+ * problem as `{path, message, code}`, the path dotted, `(body)` for the part as a whole.
+ */
+function invalidRequest(issues: ZodFastifySchemaValidationError[]): HttpError {
+  return new HttpError(
+    400,
+    'invalid_request',
+    'The request is invalid',
+    issues.map((issue) => ({
+      path: issue.instancePath.split('/').filter(Boolean).join('.') || '(body)',
+      message: issue.message ?? 'Invalid input',
+      code: issue.keyword,
+    })),
+  );
 }
 
 // gRPC status codes.
@@ -73,8 +76,11 @@ export function isRefusedPageToken(error: unknown): boolean {
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (hasZodFastifySchemaValidationErrors(error)) return errorHandler(invalidRequest(error.validation), request, reply);
   if (error instanceof HttpError) {
     if (error.statusCode >= 500) request.log.warn({ code: error.code }, error.message);
+    // Every 503 is worth a retry, and says when (the OpenAPI document promises it).
+    if (error.statusCode === 503) reply.header('Retry-After', '1');
     return reply
       .code(error.statusCode)
       .send({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
@@ -101,6 +107,14 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return reply.code(error.statusCode).send({ error: 'bad_request', message: 'The request is malformed' });
+  }
+  if (isResponseSerializationError(error) && error.cause?.issues) {
+    // A route answered a body its declared schema does not allow: a bug, never sent. Paths and codes only.
+    request.log.error(
+      { requestId: request.id, issues: error.cause.issues.map((i) => ({ path: i.path.join('.'), code: i.code })) },
+      'Response does not match its declared schema',
+    );
+    return reply.code(500).send({ error: 'internal_error', message: 'Internal error', requestId: request.id });
   }
   // Unexpected: one line in the log, keyed by the request ID, and only the ID to the caller.
   request.log.error(

@@ -471,4 +471,28 @@ describe('the API at its edges', () => {
       });
     });
   });
+
+  // Last: it stops the worker for good.
+  describe('while no worker holds a run', () => {
+    it('answers a waiting onboarding 200 with a partial view from visibility and the review queue, not 503', async () => {
+      const applicant = await system.seed({ lastName: 'attention' });
+      assert.equal((await start(applicant)).status, 201);
+      await waitForStatus(applicant.clientId, 'awaiting_review');
+      const reviewCase = await system.waitForReviewCase(applicant.clientId, 'awaiting_review');
+      const worker = system.worker!;
+      worker.shutdown();
+      for (let i = 0; i < 300 && worker.getState() !== 'STOPPED'; i += 1) await sleep(100);
+      assert.equal(worker.getState(), 'STOPPED');
+
+      // The run cannot answer its state query now (as right after a restart), but Temporal is up.
+      const reply = await call('GET', `/v1/onboardings/${applicant.clientId}`, { token: SERVICE_TOKEN });
+      assert.equal(reply.status, 200, JSON.stringify(reply.body));
+      assert.equal(reply.body.partial, true);
+      assert.match(String(reply.body.message), /partial view/i);
+      assert.equal(reply.body.status, 'awaiting_review');
+      assert.equal(reply.body.runId, reviewCase.runId);
+      assert.deepEqual(reply.body.reviewReasons, reviewCase.reasons);
+      assert.equal(reply.body.reviewEscalatesAt, reviewCase.slaDueAt);
+    });
+  });
 });

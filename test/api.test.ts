@@ -7,7 +7,7 @@ import { createApi } from '../api/app';
 import { apiConnectionOptions } from '../api/temporal-connection';
 import { signWebhookBody } from '../complycube/webhook-signature';
 import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
-import { DEFAULT_POLICY } from '../workflows/onboarding-contract';
+import { DEFAULT_POLICY, REVIEW_REFUSALS } from '../workflows/onboarding-contract';
 import {
   OTHER_REVIEWER_TOKEN,
   REVIEWER_TOKEN,
@@ -327,7 +327,10 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
         token: OTHER_REVIEWER_TOKEN,
         body: { decision: 'approve', reason: 'me' },
       });
-      assert.deepEqual([again.status, again.body.error], [409, 'second_approval_by_same_reviewer']);
+      assert.deepEqual(
+        [again.status, again.body.error, again.body.message],
+        [409, 'second_approval_by_same_reviewer', REVIEW_REFUSALS.second_approval_by_same_reviewer],
+      );
 
       const accepted = await call('POST', path, {
         token: REVIEWER_TOKEN,
@@ -362,7 +365,10 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
         token: REVIEWER_TOKEN,
         body: { decision: 'approve', reason: 'too early' },
       });
-      assert.deepEqual([early.status, early.body.error], [409, 'review_not_due']);
+      assert.deepEqual(
+        [early.status, early.body.error, early.body.message],
+        [409, 'review_not_due', REVIEW_REFUSALS.review_not_due],
+      );
       const unknown = await call('POST', `/v1/onboardings/${hexId()}/review`, {
         token: REVIEWER_TOKEN,
         body: { decision: 'approve', reason: 'x' },

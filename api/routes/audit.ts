@@ -1,16 +1,27 @@
 /** The audit trail of an onboarding's review: every claim, release, approval, decision and refusal. */
-import type { FastifyInstance } from 'fastify';
-import type { ApiContext } from '../context';
-import { validate } from '../errors';
-import { onboardingIdParams } from './onboardings';
+import { AUTH_ERRORS, errors, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
+import { auditTrailSchema } from '../schemas/review';
+import type { RouteGroup } from './plugin';
 
-export function auditRoutes(app: FastifyInstance, context: ApiContext): void {
+export const auditRoutes: RouteGroup = async (app, { context }) => {
   app.get(
     '/v1/onboardings/:onboardingId/audit',
-    { preHandler: context.requireRole('service', 'reviewer') },
+    {
+      onRequest: context.requireRole('service', 'reviewer'),
+      schema: {
+        summary:
+          'The audit trail: every claim, release, first approval, decision and refused attempt, oldest first, ' +
+          'with actor, channel (console, api, cli, signal) and whether the actor was authenticated',
+        params: onboardingIdParams,
+        response: {
+          200: auditTrailSchema.meta({ description: 'The review actions' }),
+          ...errors({ 400: 'Not an onboarding ID', ...AUTH_ERRORS, 503: UNAVAILABLE }),
+        },
+      },
+    },
     async (request) => {
-      const { onboardingId } = validate(onboardingIdParams, request.params);
+      const { onboardingId } = request.params;
       return { onboardingId, items: await context.store.reviewActionsFor(onboardingId) };
     },
   );
-}
+};

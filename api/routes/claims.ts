@@ -1,17 +1,18 @@
 /** A reviewer takes a case (a lease, renewed by claiming again) or lets it go: the workflow's claim Updates. */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { claimCaseUpdate, onboardingWorkflowId, releaseCaseUpdate } from '../../workflows/onboarding-contract';
-import { presentState, type ApiContext } from '../context';
-import { HttpError, validate } from '../errors';
-import { recordRefusal, refusalError } from '../refusals';
-import { onboardingIdParams } from './onboardings';
+import { presentState } from '../context';
+import { HttpError } from '../errors';
+import { recordRefusal, refusalError, refusalsDescribed } from '../refusals';
+import { AUTH_ERRORS, errors, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
+import { onboardingViewSchema } from '../schemas/onboarding';
+import type { RouteGroup } from './plugin';
 
-export function claimRoutes(app: FastifyInstance, context: ApiContext): void {
+export const claimRoutes: RouteGroup = async (app, { context }) => {
   const { temporal, withDeadline, requireRole } = context;
 
-  const run = async (request: FastifyRequest, kind: 'claim' | 'release') => {
-    const { onboardingId } = validate(onboardingIdParams, request.params);
+  const run = async (request: FastifyRequest, onboardingId: string, kind: 'claim' | 'release') => {
     const { name: reviewer, channel } = request.principal!;
     const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
     try {
@@ -32,10 +33,42 @@ export function claimRoutes(app: FastifyInstance, context: ApiContext): void {
     }
   };
 
-  app.post('/v1/onboardings/:onboardingId/claim', { preHandler: requireRole('reviewer') }, (request) =>
-    run(request, 'claim'),
+  const schema = (summary: string, ok: string, refusals: Parameters<typeof refusalsDescribed>[0]) => ({
+    summary,
+    params: onboardingIdParams,
+    response: {
+      200: onboardingViewSchema.meta({ description: ok }),
+      ...errors({
+        400: 'Not an onboarding ID',
+        ...AUTH_ERRORS,
+        404: 'Unknown onboarding',
+        409: refusalsDescribed(refusals),
+        503: UNAVAILABLE,
+      }),
+    },
+  });
+
+  app.post(
+    '/v1/onboardings/:onboardingId/claim',
+    {
+      onRequest: requireRole('reviewer'),
+      schema: schema(
+        "Claim a case for the policy's lease, or renew your claim (reviewer)",
+        'The onboarding, with its claim',
+        ['claimed_by_other', 'review_not_due', 'invalid_payload'],
+      ),
+    },
+    (request) => run(request, request.params.onboardingId, 'claim'),
   );
-  app.delete('/v1/onboardings/:onboardingId/claim', { preHandler: requireRole('reviewer') }, (request) =>
-    run(request, 'release'),
+  app.delete(
+    '/v1/onboardings/:onboardingId/claim',
+    {
+      onRequest: requireRole('reviewer'),
+      schema: schema('Release your claim (reviewer)', 'The onboarding, unclaimed', [
+        'not_claimed_by_you',
+        'invalid_payload',
+      ]),
+    },
+    (request) => run(request, request.params.onboardingId, 'release'),
   );
-}
+};

@@ -3,13 +3,15 @@
  * that created the check, or held until a run adopts the check. docs/edges.md explains.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { checkEventPayloadSchema, webhookEventSchema } from '../../complycube/schemas';
 import { isValidWebhookSignature, SIGNATURE_HEADER } from '../../complycube/webhook-signature';
 import { checkCompletedSignal } from '../../workflows/onboarding-contract';
-import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
+import { errors, UNAVAILABLE } from '../schemas/common';
+import { webhookAckSchema, webhookHeadersSchema } from '../schemas/service';
+import type { RouteGroup } from './plugin';
 
 export const WEBHOOK_PATH = '/webhooks/complycube';
 
@@ -25,7 +27,29 @@ const DUPLICATE_WAIT_MS = 5_000;
 const FORWARDED = (type: string) =>
   type === 'check.failed' || type === 'check.completed' || type.startsWith('check.completed.');
 
-export function complyCubeWebhookRoutes(app: FastifyInstance, context: ApiContext): void {
+const schema = {
+  summary: "ComplyCube's webhook (signed with ComplyCube-Signature; no bearer token)",
+  description:
+    'The body is checked against its signature before anything reads it, so it is not declared: a signed ' +
+    'body that is not a usable event is acknowledged (ignored) rather than refused, or ComplyCube would retry it.',
+  security: [],
+  headers: webhookHeadersSchema,
+  response: {
+    200: webhookAckSchema.meta({
+      description:
+        'Handled: routed, duplicate, held (for a check no run has adopted yet), not routed, ' +
+        'or ignored (signed but not a usable event)',
+    }),
+    ...errors({
+      401: 'invalid_signature: missing or invalid ComplyCube-Signature',
+      503:
+        `${UNAVAILABLE}; event_in_progress: the same event is being handled; ` +
+        'webhook_not_configured: no webhook secret. ComplyCube retries.',
+    }),
+  },
+};
+
+export const complyCubeWebhookRoutes: RouteGroup = async (app, { context }) => {
   const { temporal, store, withDeadline } = context;
 
   /** Claims the event, waiting a little while another request forwards it. */
@@ -38,7 +62,7 @@ export function complyCubeWebhookRoutes(app: FastifyInstance, context: ApiContex
     }
   };
 
-  app.post(WEBHOOK_PATH, async (request, reply: FastifyReply) => {
+  app.post(WEBHOOK_PATH, { schema }, async (request, reply) => {
     const secret = context.webhookSecret();
     if (!secret) throw new HttpError(503, 'webhook_not_configured', 'COMPLYCUBE_WEBHOOK_SECRET is not set');
     const signature = request.headers[SIGNATURE_HEADER];
@@ -132,4 +156,4 @@ export function complyCubeWebhookRoutes(app: FastifyInstance, context: ApiContex
     context.metrics.webhook('routed');
     return reply.code(200).send({ received: true, routed: true });
   }
-}
+};

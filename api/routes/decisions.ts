@@ -1,19 +1,32 @@
 /** Recorded decisions, kept after Temporal's retention. */
-import type { FastifyInstance } from 'fastify';
-import type { ApiContext } from '../context';
-import { HttpError, validate } from '../errors';
-import { onboardingIdParams } from './onboardings';
+import { z } from 'zod';
+import { HttpError } from '../errors';
+import { AUTH_ERRORS, errors, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
+import { decisionSchema } from '../schemas/onboarding';
+import type { RouteGroup } from './plugin';
 
-export function decisionRoutes(app: FastifyInstance, context: ApiContext): void {
+const decisionsSchema = z.strictObject({ onboardingId: z.string(), items: z.array(decisionSchema) });
+
+export const decisionRoutes: RouteGroup = async (app, { context }) => {
   app.get(
     '/v1/decisions/:onboardingId',
-    { preHandler: context.requireRole('service', 'reviewer') },
+    {
+      onRequest: context.requireRole('service', 'reviewer'),
+      schema: {
+        summary: 'Recorded decisions for an onboarding, newest first, kept after Temporal forgets the run',
+        params: onboardingIdParams,
+        response: {
+          200: decisionsSchema.meta({ description: 'The decisions' }),
+          ...errors({ 400: 'Not an onboarding ID', ...AUTH_ERRORS, 404: 'None recorded', 503: UNAVAILABLE }),
+        },
+      },
+    },
     async (request) => {
-      const { onboardingId } = validate(onboardingIdParams, request.params);
+      const { onboardingId } = request.params;
       const items = await context.store.decisionsFor(onboardingId);
       if (items.length === 0)
         throw new HttpError(404, 'decision_not_found', 'No decision recorded for this onboarding');
       return { onboardingId, items };
     },
   );
-}
+};

@@ -3,24 +3,12 @@
  * who asks, each analysis's verdicts with those needing attention first. It holds the applicant's
  * personal data, so it is never written anywhere: not to Temporal, the store, or a log line.
  */
-import type { FastifyInstance } from 'fastify';
 import type { Check } from '../../complycube/schemas';
-import { stateOf, type ApiContext } from '../context';
-import { HttpError, validate } from '../errors';
-import { onboardingIdParams } from './onboardings';
-
-interface Verdict {
-  field: string;
-  verdict: string;
-}
-
-/** An analysis of a check: its verdicts (attention first) and the evidence ComplyCube gives for them. */
-export interface AnalysisEvidence {
-  name: string;
-  attention: boolean;
-  verdicts: Verdict[];
-  evidence: unknown;
-}
+import { stateOf } from '../context';
+import { HttpError } from '../errors';
+import { AUTH_ERRORS, errors, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
+import { evidenceSchema, type AnalysisEvidence } from '../schemas/review';
+import type { RouteGroup } from './plugin';
 
 function analyses(check: Check): AnalysisEvidence[] {
   const breakdown = (check.result?.breakdown ?? {}) as Record<string, unknown>;
@@ -42,12 +30,29 @@ function analyses(check: Check): AnalysisEvidence[] {
   return list.sort((a, b) => Number(b.attention) - Number(a.attention));
 }
 
-export function evidenceRoutes(app: FastifyInstance, context: ApiContext): void {
+export const evidenceRoutes: RouteGroup = async (app, { context }) => {
   app.get(
     '/v1/onboardings/:onboardingId/evidence',
-    { preHandler: context.requireRole('reviewer') },
+    {
+      onRequest: context.requireRole('reviewer'),
+      schema: {
+        summary:
+          "Both checks' full results, read live from ComplyCube (reviewer; never stored, logged or cached: " +
+          'Cache-Control: no-store)',
+        params: onboardingIdParams,
+        response: {
+          200: evidenceSchema.meta({ description: 'The checks, analyses needing attention first' }),
+          ...errors({
+            400: 'Not an onboarding ID',
+            ...AUTH_ERRORS,
+            404: 'Unknown onboarding',
+            503: `${UNAVAILABLE}; or evidence_unavailable: this API has no ComplyCube key`,
+          }),
+        },
+      },
+    },
     async (request, reply) => {
-      const { onboardingId } = validate(onboardingIdParams, request.params);
+      const { onboardingId } = request.params;
       const complyCube = context.complyCube;
       if (!complyCube)
         throw new HttpError(503, 'evidence_unavailable', 'This API has no ComplyCube key to read evidence with');
@@ -81,4 +86,4 @@ export function evidenceRoutes(app: FastifyInstance, context: ApiContext): void 
       return { onboardingId, checks: items };
     },
   );
-}
+};

@@ -1,25 +1,49 @@
 /** Liveness and readiness. */
-import type { FastifyInstance } from 'fastify';
-import type { ApiContext } from '../context';
+import { healthSchema, readinessSchema } from '../schemas/service';
+import type { RouteGroup } from './plugin';
 
-export function healthRoutes(app: FastifyInstance, context: ApiContext): void {
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+export const healthRoutes: RouteGroup = async (app, { context }) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Liveness: the process answers',
+        security: [],
+        response: { 200: healthSchema.meta({ description: 'Alive' }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
 
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const [temporalUp, storeUp] = await Promise.all([
-      context
-        .withDeadline(() => context.temporal.workflowService.getSystemInfo({}))
-        .then(
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        summary: 'Readiness: Temporal and the decision store both answer',
+        security: [],
+        response: {
+          200: readinessSchema.meta({ description: 'Ready' }),
+          503: readinessSchema.meta({ description: 'Not ready: which dependency does not answer' }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const [temporalUp, storeUp] = await Promise.all([
+        context
+          .withDeadline(() => context.temporal.workflowService.getSystemInfo({}))
+          .then(
+            () => true,
+            () => false,
+          ),
+        context.store.ping().then(
           () => true,
           () => false,
         ),
-      context.store.ping().then(
-        () => true,
-        () => false,
-      ),
-    ]);
-    return reply
-      .code(temporalUp && storeUp ? 200 : 503)
-      .send({ status: temporalUp && storeUp ? 'ready' : 'not_ready', temporal: temporalUp, store: storeUp });
-  });
-}
+      ]);
+      const ready = temporalUp && storeUp;
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not_ready', temporal: temporalUp, store: storeUp });
+    },
+  );
+};

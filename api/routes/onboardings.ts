@@ -1,44 +1,87 @@
 /** Start, follow and list onboardings. */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { complyCubeIdSchema } from '../../complycube/schemas';
+import { complyCubeIdSchema } from '../../complycube/primitives';
 import {
   WORKFLOW_TYPE,
   onboardingIdFromWorkflowId,
   onboardingRequestSchema,
-  onboardingStatusSchema,
   onboardingStatusSearchAttribute,
   REVIEW_STATUSES,
   type ReviewStatus,
 } from '../../workflows/onboarding-contract';
-import { onboardingLink, onboardingLinks, presentState, stateOf, type ApiContext } from '../context';
-import { HttpError, isRefusedPageToken, validate } from '../errors';
+import { onboardingLink } from '../context';
+import { HttpError, isRefusedPageToken } from '../errors';
 import { idempotent } from '../idempotency';
+import { onboardingView } from '../onboarding-view';
+import { AUTH_ERRORS, errors, idempotencyHeaders, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
+import { listPageSchema, listQuerySchema, startAnswerSchema } from '../schemas/listing';
+import { anyOnboardingViewSchema } from '../schemas/onboarding';
 import { startOnboarding } from '../start-onboarding';
+import type { RouteGroup } from './plugin';
 
-export const onboardingIdParams = z.strictObject({ onboardingId: complyCubeIdSchema });
-const startBodySchema = onboardingRequestSchema.extend({
-  /** Start a new run for a client whose onboarding has ended (re-verification). */
-  reverify: z.boolean().optional(),
-});
+const startBodySchema = onboardingRequestSchema
+  .extend({
+    reverify: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Start a new run for a client whose onboarding has ended (re-verification)' }),
+  })
+  .meta({
+    examples: [
+      {
+        clientId: '5f7c6e8a9b0c1d2e3f4a5b6c',
+        documentId: '5f7c6e8a9b0c1d2e3f4a5b6d',
+        addressId: '5f7c6e8a9b0c1d2e3f4a5b6e',
+        liveVideoId: '5f7c6e8a9b0c1d2e3f4a5b6f',
+      },
+    ],
+  });
 const pageTokenSchema = z.union([
   z.strictObject({ l: z.string(), t: z.string().min(1).max(8192) }),
   z.strictObject({ l: z.string(), o: z.iso.datetime(), i: complyCubeIdSchema }),
 ]);
-const listQuerySchema = z.strictObject({
-  status: onboardingStatusSchema.optional(),
-  /** `review`: every case on the review desk (awaiting review, escalated, awaiting a second approval). */
-  queue: z.literal('review').optional(),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  pageToken: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .max(4096)
-    .optional(),
-});
 
-export function onboardingRoutes(app: FastifyInstance, context: ApiContext): void {
+const startSchema = {
+  summary:
+    'Start an onboarding (service token). The same request again answers the running or ended onboarding; ' +
+    'a new run for a client whose onboarding has ended only with "reverify": true.',
+  headers: idempotencyHeaders,
+  body: startBodySchema,
+  response: {
+    201: startAnswerSchema.meta({ description: 'Started' }),
+    200: startAnswerSchema.meta({
+      description: 'The same request: the onboarding already running, or the outcome of the one that ended',
+    }),
+    ...errors({
+      400: 'Invalid body, invalid_json, or invalid_idempotency_key',
+      ...AUTH_ERRORS,
+      409:
+        'onboarding_in_progress: another request for this client runs (details.onboardingId); ' +
+        'onboarding_in_flux: the onboarding changed while starting, try again; ' +
+        'idempotency_key_in_progress: a request with this key is in progress',
+      422: 'idempotency_key_reused: the key was used for another request',
+      503: `${UNAVAILABLE} (starts are safe to retry)`,
+    }),
+  },
+};
+
+const listSchema = {
+  summary:
+    'List onboardings, optionally by status; queue=review lists the review desk (awaiting review, escalated, ' +
+    'awaiting second approval) oldest first, with reasons, age, SLA time left and claim',
+  querystring: listQuerySchema,
+  response: {
+    200: listPageSchema.meta({ description: 'A page of onboardings' }),
+    ...errors({
+      400: 'Invalid query, status and queue both given, or invalid_page_token: a token this listing did not give out',
+      ...AUTH_ERRORS,
+      503: UNAVAILABLE,
+    }),
+  },
+};
+
+export const onboardingRoutes: RouteGroup = async (app, { context }) => {
   const { temporal, store, withDeadline, requireRole } = context;
 
   /** A page of the review desk: oldest first, with what a reviewer needs to pick the next case. */
@@ -74,8 +117,8 @@ export function onboardingRoutes(app: FastifyInstance, context: ApiContext): voi
   };
 
   // Start an onboarding: idempotent by itself, and by `Idempotency-Key` for the exact answer.
-  app.post('/v1/onboardings', { preHandler: requireRole('service') }, async (request, reply) => {
-    const { reverify = false, ...body } = validate(startBodySchema, request.body);
+  app.post('/v1/onboardings', { onRequest: requireRole('service'), schema: startSchema }, async (request, reply) => {
+    const { reverify = false, ...body } = request.body;
     return idempotent(context, request, reply, 'POST /v1/onboardings', { ...body, reverify }, async () => {
       const answer = await startOnboarding(context, body, reverify, request.log);
       reply.header('location', onboardingLink(body.clientId));
@@ -84,29 +127,28 @@ export function onboardingRoutes(app: FastifyInstance, context: ApiContext): voi
   });
 
   // Follow one onboarding.
-  app.get('/v1/onboardings/:onboardingId', { preHandler: requireRole('service', 'reviewer') }, async (request) => {
-    const { onboardingId } = validate(onboardingIdParams, request.params);
-    const state = await stateOf(context, onboardingId);
-    if (state) return presentState(state);
-    const [latest] = await store.decisionsFor(onboardingId);
-    if (!latest) throw new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
-    return {
-      onboardingId,
-      workflowId: latest.workflowId,
-      runId: latest.runId,
-      status: latest.decision,
-      startedAt: latest.startedAt,
-      checks: latest.checks,
-      reviewReasons: latest.reviewReasons,
-      decision: latest,
-      links: onboardingLinks(onboardingId),
-    };
-  });
+  app.get(
+    '/v1/onboardings/:onboardingId',
+    {
+      onRequest: requireRole('service', 'reviewer'),
+      schema: {
+        summary:
+          'An onboarding: status, checks, review history, decision. While no worker can answer for the run ' +
+          '(a restart), a partial view (partial: true) from visibility and the review queue.',
+        params: onboardingIdParams,
+        response: {
+          200: anyOnboardingViewSchema.meta({ description: 'The onboarding' }),
+          ...errors({ 400: 'Not an onboarding ID', ...AUTH_ERRORS, 404: 'Unknown onboarding', 503: UNAVAILABLE }),
+        },
+      },
+    },
+    async (request) => onboardingView(context, request.params.onboardingId),
+  );
 
   // List onboardings: cases on the review desk from the review queue, oldest first; others from
   // Temporal's visibility (which cannot sort), newest first.
-  app.get('/v1/onboardings', { preHandler: requireRole('service', 'reviewer') }, async (request) => {
-    const query = validate(listQuerySchema, request.query);
+  app.get('/v1/onboardings', { onRequest: requireRole('service', 'reviewer'), schema: listSchema }, async (request) => {
+    const query = request.query;
     const deskStatuses: readonly ReviewStatus[] | undefined =
       query.queue === 'review'
         ? REVIEW_STATUSES
@@ -149,7 +191,7 @@ export function onboardingRoutes(app: FastifyInstance, context: ApiContext): voi
         {
           onboardingId,
           workflowId,
-          runId: execution.execution?.runId,
+          runId: execution.execution?.runId ?? undefined,
           status: typeof status === 'string' ? status : undefined,
           startedAt: execution.startTime?.seconds
             ? new Date(Number(execution.startTime.seconds) * 1000).toISOString()
@@ -163,7 +205,7 @@ export function onboardingRoutes(app: FastifyInstance, context: ApiContext): voi
       : undefined;
     return { items, ...(next ? { nextPageToken: next } : {}) };
   });
-}
+};
 
 /**
  * Page tokens carry where the next page starts and which listing it belongs to, so a token from

@@ -11,79 +11,104 @@ import {
   WorkflowUpdateStage,
   type WorkflowUpdateHandle,
 } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
 import {
   onboardingWorkflowId,
-  reviewDecisionSchema,
+  REVIEW_REFUSALS,
   submitReviewUpdate,
   type OnboardingState,
 } from '../../workflows/onboarding-contract';
-import { onboardingLinks, presentState, type ApiContext } from '../context';
-import { grpcCodeOf, HttpError, validate } from '../errors';
+import { onboardingLinks, presentState } from '../context';
+import { grpcCodeOf, HttpError } from '../errors';
 import { derivedId, idempotencyKeyOf, idempotent, type Answer } from '../idempotency';
-import { recordRefusal, refusalError } from '../refusals';
-import { onboardingIdParams } from './onboardings';
-
-/** Reasons are read by people and kept on the record: no control characters but line breaks and tabs. */
-const reviewBodySchema = reviewDecisionSchema.omit({ reviewer: true }).extend({
-  reason: reviewDecisionSchema.shape.reason.refine(
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    (reason) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason),
-    'must not contain control characters',
-  ),
-});
+import { recordRefusal, refusalError, refusalsDescribed } from '../refusals';
+import { AUTH_ERRORS, errors, idempotencyHeaders, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
+import { onboardingViewSchema } from '../schemas/onboarding';
+import { decisionRecordingSchema, reviewBodySchema } from '../schemas/review';
+import type { RouteGroup } from './plugin';
 const ROUTE = 'POST /v1/onboardings/:onboardingId/review';
 /** How long an accepted review waits for its decision to be recorded before answering 202. */
 const RECORDING_WAIT_MS = 5_000;
 const FAILED_PRECONDITION = 9;
 
-export function reviewRoutes(app: FastifyInstance, context: ApiContext): void {
+const schema = {
+  summary: "Submit a review decision (reviewer token; the reviewer is the token's owner)",
+  params: onboardingIdParams,
+  headers: idempotencyHeaders,
+  body: reviewBodySchema,
+  response: {
+    200: onboardingViewSchema.meta({ description: 'Accepted: the decided onboarding (or its first approval)' }),
+    202: decisionRecordingSchema.meta({ description: 'Accepted: the decision is being recorded; follow links.self' }),
+    ...errors({
+      400: 'Invalid body, or invalid_idempotency_key',
+      ...AUTH_ERRORS,
+      404: 'Unknown onboarding',
+      409: refusalsDescribed(
+        [
+          'review_not_due',
+          'already_decided',
+          'claimed_by_other',
+          'second_approval_by_same_reviewer',
+          'invalid_payload',
+        ],
+        ['idempotency_key_in_progress: a request with this Idempotency-Key is in progress'],
+      ),
+      422: 'idempotency_key_reused: the key was used for another request',
+      503: `${UNAVAILABLE} (a retry with the same Idempotency-Key is the same decision)`,
+    }),
+  },
+};
+
+export const reviewRoutes: RouteGroup = async (app, { context }) => {
   const { temporal, store, withDeadline, requireRole } = context;
 
-  app.post('/v1/onboardings/:onboardingId/review', { preHandler: requireRole('reviewer') }, async (request, reply) => {
-    const { onboardingId } = validate(onboardingIdParams, request.params);
-    const body = validate(reviewBodySchema, request.body);
-    const { name: reviewer, channel } = request.principal!;
-    const key = idempotencyKeyOf(request);
-    const updateId = key ? derivedId('review', ROUTE, request, key) : randomUUID();
-    return idempotent(context, request, reply, ROUTE, { onboardingId, ...body }, async (): Promise<Answer> => {
-      const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
-      let update: WorkflowUpdateHandle<OnboardingState>;
-      try {
-        update = await withDeadline(() =>
-          handle.startUpdate(submitReviewUpdate, {
-            args: [{ ...body, reviewer, channel }],
-            waitForStage: WorkflowUpdateStage.ACCEPTED,
-            updateId,
-          }),
-        );
-      } catch (error) {
-        throw await refusal(error, onboardingId, reviewer, channel, body.decision);
-      }
-      // Accepted or refused by now: a refusal is the outcome at once; an acceptance runs on to the record.
-      try {
-        const state = await temporal.connection.withDeadline(Date.now() + RECORDING_WAIT_MS, () => update.result());
-        context.metrics.review('decision', 'accepted', channel);
-        request.log.info({ onboardingId, decision: body.decision, reviewer }, 'Review accepted');
-        return { statusCode: 200, body: presentState(state) };
-      } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) {
+  app.post(
+    '/v1/onboardings/:onboardingId/review',
+    { onRequest: requireRole('reviewer'), schema },
+    async (request, reply) => {
+      const { onboardingId } = request.params;
+      const body = request.body;
+      const { name: reviewer, channel } = request.principal!;
+      const key = idempotencyKeyOf(request);
+      const updateId = key ? derivedId('review', ROUTE, request, key) : randomUUID();
+      return idempotent(context, request, reply, ROUTE, { onboardingId, ...body }, async (): Promise<Answer> => {
+        const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
+        let update: WorkflowUpdateHandle<OnboardingState>;
+        try {
+          update = await withDeadline(() =>
+            handle.startUpdate(submitReviewUpdate, {
+              args: [{ ...body, reviewer, channel }],
+              waitForStage: WorkflowUpdateStage.ACCEPTED,
+              updateId,
+            }),
+          );
+        } catch (error) {
           throw await refusal(error, onboardingId, reviewer, channel, body.decision);
         }
-        // Accepted, so decided: the record is on its way (a slow store), or Temporal went away meanwhile.
-        request.log.warn({ onboardingId, grpcCode: grpcCodeOf(error) }, 'Review accepted; decision still recording');
-        return {
-          statusCode: 202,
-          body: {
-            onboardingId,
-            status: 'decision_recording',
-            message: 'The review was accepted; the decision is being recorded. Follow the link.',
-            links: onboardingLinks(onboardingId),
-          },
-        };
-      }
-    });
-  });
+        // Accepted or refused by now: a refusal is the outcome at once; an acceptance runs on to the record.
+        try {
+          const state = await temporal.connection.withDeadline(Date.now() + RECORDING_WAIT_MS, () => update.result());
+          context.metrics.review('decision', 'accepted', channel);
+          request.log.info({ onboardingId, decision: body.decision, reviewer }, 'Review accepted');
+          return { statusCode: 200, body: presentState(state) };
+        } catch (error) {
+          if (error instanceof WorkflowUpdateFailedError) {
+            throw await refusal(error, onboardingId, reviewer, channel, body.decision);
+          }
+          // Accepted, so decided: the record is on its way (a slow store), or Temporal went away meanwhile.
+          request.log.warn({ onboardingId, grpcCode: grpcCodeOf(error) }, 'Review accepted; decision still recording');
+          return {
+            statusCode: 202,
+            body: {
+              onboardingId,
+              status: 'decision_recording',
+              message: 'The review was accepted; the decision is being recorded. Follow the link.',
+              links: onboardingLinks(onboardingId),
+            },
+          };
+        }
+      });
+    },
+  );
 
   /** Why the workflow did not take a review: an HttpError to answer with, or the error as it came. */
   async function refusal(
@@ -108,7 +133,7 @@ export function reviewRoutes(app: FastifyInstance, context: ApiContext): void {
     // The run has ended (or is unknown): Temporal answers NOT_FOUND or FAILED_PRECONDITION.
     if (error instanceof WorkflowNotFoundError || grpcCodeOf(error) === FAILED_PRECONDITION) {
       const decided = (await store.decisionsFor(onboardingId)).length > 0;
-      if (decided) return new HttpError(409, 'already_decided', 'This onboarding is already decided');
+      if (decided) return new HttpError(409, 'already_decided', REVIEW_REFUSALS.already_decided);
       if (error instanceof WorkflowNotFoundError) {
         return new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
       }
@@ -116,4 +141,4 @@ export function reviewRoutes(app: FastifyInstance, context: ApiContext): void {
     }
     return error;
   }
-}
+};

@@ -89,7 +89,8 @@ export function CasePage({ onboardingId, reviewer }: { onboardingId: string; rev
                 <span className="sub"> (past its SLA)</span>
               )}
             </p>
-            {state.reviewReasons.length > 0 && (
+            {state.partial && <p className="sub">{state.message}</p>}
+            {state.reviewReasons && state.reviewReasons.length > 0 && (
               <p>
                 {state.decision ? 'Why it went to review:' : 'Why it waits:'}{' '}
                 {state.reviewReasons.map((r) => (
@@ -106,7 +107,7 @@ export function CasePage({ onboardingId, reviewer }: { onboardingId: string; rev
               </p>
             )}
             <ul className="checks-summary">
-              {state.checks.map((check) => (
+              {(state.checks ?? []).map((check) => (
                 <li key={check.type}>
                   {checkName(check.type)}: <strong>{check.outcome ?? check.status}</strong>
                   {check.attentionAnalyses.length > 0 && ` (${check.attentionAnalyses.join(', ')})`}

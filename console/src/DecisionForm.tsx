@@ -1,13 +1,10 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { api, newIdempotencyKey, RequestFailed } from './api';
+import { REVIEW_REFUSALS } from '../../workflows/review-refusals';
 import type { Onboarding } from './types';
 
-const REFUSALS: Record<string, string> = {
-  claimed_by_other: 'Another reviewer holds this case.',
-  second_approval_by_same_reviewer: 'The second approval must come from another reviewer.',
-  already_decided: 'This case is already decided.',
-  review_not_due: 'This case does not wait for a review.',
-};
+/** Each refusal's sentence, from the contract's union (the API answers with the same sentence). */
+const REFUSALS: Record<string, string> = REVIEW_REFUSALS;
 
 /** Approve or reject, with a reason: the workflow enforces claims and four-eyes whatever this form allows. */
 export function DecisionForm({ onboarding, onDone }: { onboarding: Onboarding; onDone: () => void }) {

@@ -37,38 +37,41 @@ export function Evidence({ checks }: { checks: CheckEvidence[] | undefined }) {
   if (!checks) return <p className="loading">Loading the evidence from ComplyCube…</p>;
   return (
     <div className="evidence">
-      {checks.map((check) => (
-        <article key={check.type} className="check" aria-labelledby={`check-${check.type}`}>
-          <h3 id={`check-${check.type}`}>
-            {checkName(check.type)}{' '}
-            <span className={`verdict verdict-${check.outcome ?? check.status}`}>{check.outcome ?? check.status}</span>
-          </h3>
-          {check.checkId && (
-            <p className="sub">
-              Check <code>{check.checkId}</code>
-            </p>
-          )}
-          {!check.available && <p className="problem">ComplyCube's result could not be read; try again shortly.</p>}
-          {check.analyses?.map((analysis) => (
-            <section key={analysis.name} className={analysis.attention ? 'analysis attention' : 'analysis'}>
-              <h4>{words(analysis.name)}</h4>
-              <ul className="verdicts">
-                {analysis.verdicts.map((v) => (
-                  <li key={v.field} className={`verdict-${v.verdict}`}>
-                    <span>{words(v.field)}</span> <strong>{v.verdict}</strong>
-                  </li>
-                ))}
-              </ul>
-              {analysis.evidence !== null && (
-                <details>
-                  <summary>Evidence</summary>
-                  <EvidenceValue value={analysis.evidence} />
-                </details>
-              )}
-            </section>
-          ))}
-        </article>
-      ))}
+      {checks.map((check) => {
+        const verdict = (check.available ? check.outcome : undefined) ?? check.status;
+        return (
+          <article key={check.type} className="check" aria-labelledby={`check-${check.type}`}>
+            <h3 id={`check-${check.type}`}>
+              {checkName(check.type)} <span className={`verdict verdict-${verdict}`}>{verdict}</span>
+            </h3>
+            {check.checkId && (
+              <p className="sub">
+                Check <code>{check.checkId}</code>
+              </p>
+            )}
+            {!check.available && <p className="problem">ComplyCube's result could not be read; try again shortly.</p>}
+            {check.available &&
+              check.analyses.map((analysis) => (
+                <section key={analysis.name} className={analysis.attention ? 'analysis attention' : 'analysis'}>
+                  <h4>{words(analysis.name)}</h4>
+                  <ul className="verdicts">
+                    {analysis.verdicts.map((v) => (
+                      <li key={v.field} className={`verdict-${v.verdict}`}>
+                        <span>{words(v.field)}</span> <strong>{v.verdict}</strong>
+                      </li>
+                    ))}
+                  </ul>
+                  {analysis.evidence !== null && (
+                    <details>
+                      <summary>Evidence</summary>
+                      <EvidenceValue value={analysis.evidence} />
+                    </details>
+                  )}
+                </section>
+              ))}
+          </article>
+        );
+      })}
     </div>
   );
 }

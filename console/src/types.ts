@@ -1,117 +1,21 @@
-/** The API's shapes, as far as the console reads them. */
+/**
+ * The API's shapes, as the console reads them: the types of the zod schemas the API declares its
+ * answers with (api/schemas), so the console cannot drift from what the API sends. Type imports
+ * only: nothing of the API is bundled into the console.
+ */
+import type { OnboardingStatus } from '../../workflows/onboarding-contract';
+import type { AnyOnboardingView, OnboardingView, PartialOnboardingView } from '../../api/schemas/onboarding';
 
-export type Status =
-  | 'checks_running'
-  | 'awaiting_review'
-  | 'escalated'
-  | 'awaiting_second_approval'
-  | 'approved'
-  | 'rejected'
-  | 'withdrawn';
+export type { QueueItem } from '../../api/schemas/listing';
+export type { CaseClaim as Claim, Approval, CheckState, TimelineEntry } from '../../workflows/onboarding-contract';
+export type { DecisionView as Decision } from '../../api/schemas/onboarding';
+export type { AuditAction, AnalysisEvidence, CheckEvidence } from '../../api/schemas/review';
+export type { Session } from '../../api/schemas/service';
 
-export interface Claim {
-  reviewer: string;
-  channel: string;
-  claimedAt: string;
-  expiresAt: string;
-}
+export type Status = OnboardingStatus;
 
-export interface Approval {
-  reviewer: string;
-  channel: string;
-  asserted: boolean;
-  reason: string;
-  at: string;
-}
-
-export interface QueueItem {
-  onboardingId: string;
-  status: Status;
-  reasons: string[];
-  openedAt: string;
-  ageSeconds: number;
-  slaDueAt: string;
-  slaSecondsLeft: number;
-  claim?: Claim;
-  firstApprovalBy?: string;
-  secondApprovalRequired: boolean;
-}
-
-export interface CheckState {
-  type: string;
-  checkId?: string;
-  status: string;
-  outcome?: string;
-  attentionAnalyses: string[];
-  error?: string;
-}
-
-export interface Decision {
-  runId: string;
-  decision: 'approved' | 'rejected' | 'withdrawn';
-  decidedByKind: string;
-  decidedBy: string;
-  reason: string;
-  reviewReasons: string[];
-  decidedAt: string;
-  channel?: string;
-  approvals?: Approval[];
-}
-
-export interface TimelineEntry {
-  at: string;
-  kind: string;
-  detail?: string;
-}
-
-export interface Onboarding {
-  onboardingId: string;
-  runId: string;
-  status: Status;
-  startedAt: string;
-  checks: CheckState[];
-  reviewReasons: string[];
-  reviewOpenedAt?: string;
-  reviewEscalatesAt?: string;
-  reviewExpiresAt?: string;
-  escalated?: boolean;
-  secondApprovalRequired?: boolean;
-  claim?: Claim;
-  firstApproval?: Approval;
-  timeline?: TimelineEntry[];
-  decision?: Decision;
-}
-
-export interface AnalysisEvidence {
-  name: string;
-  attention: boolean;
-  verdicts: { field: string; verdict: string }[];
-  evidence: unknown;
-}
-
-export interface CheckEvidence {
-  type: string;
-  checkId?: string;
-  status: string;
-  outcome?: string;
-  available: boolean;
-  analyses?: AnalysisEvidence[];
-}
-
-export interface AuditAction {
-  id: string;
-  kind: string;
-  actor: string;
-  channel: string;
-  authenticated: boolean;
-  decision?: string;
-  reason?: string;
-  refusal?: string;
-  at: string;
-}
-
-export interface Session {
-  reviewer: string;
-  csrfToken: string;
-  expiresAt: string;
-}
+/**
+ * Any answer of `GET /v1/onboardings/:id` (the run's state, a recorded decision, or a partial view
+ * while no worker holds the run), read as one shape whose parts may each be absent.
+ */
+export type Onboarding = AnyOnboardingView & Partial<OnboardingView> & Partial<PartialOnboardingView>;

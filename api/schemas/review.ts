@@ -1,0 +1,102 @@
+/** A reviewer's side of a case: the decision's body and answers, the audit trail and the evidence. */
+import { z } from 'zod';
+import { checkOutcomeSchema, checkTypeSchema } from '../../complycube/primitives';
+import { reviewChannelSchema, reviewDecisionSchema, type ReviewAction } from '../../workflows/onboarding-contract';
+import { onboardingLinksSchema } from './common';
+import { sameShape } from './same-shape';
+
+/** Reasons are read by people and kept on the record: no control characters but line breaks and tabs. */
+export const reviewBodySchema = reviewDecisionSchema
+  .omit({ reviewer: true })
+  .extend({
+    reason: reviewDecisionSchema.shape.reason.refine(
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      (reason) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason),
+      'must not contain control characters',
+    ),
+  })
+  .meta({ examples: [{ decision: 'approve', reason: 'Watchlist hit is a namesake; date of birth differs.' }] });
+
+/** Accepted, but the decision is still being recorded: follow the link. */
+export const decisionRecordingSchema = z.strictObject({
+  onboardingId: z.string(),
+  status: z.literal('decision_recording'),
+  message: z.string(),
+  links: onboardingLinksSchema,
+});
+
+export const reviewActionSchema = z.strictObject({
+  id: z.string(),
+  onboardingId: z.string(),
+  workflowId: z.string(),
+  runId: z.string(),
+  kind: z.enum(['claim', 'release', 'first_approval', 'decision', 'refused']),
+  actor: z.string(),
+  channel: reviewChannelSchema,
+  authenticated: z.boolean().meta({ description: "False when the actor's name is only asserted (a signal)" }),
+  decision: z.enum(['approve', 'reject']).optional(),
+  reason: z.string().optional(),
+  refusal: z.string().optional().meta({ description: 'For `refused`: why, a code of the refusal union' }),
+  at: z.string(),
+});
+sameShape<z.infer<typeof reviewActionSchema>, ReviewAction>(true);
+
+export const auditTrailSchema = z.strictObject({ onboardingId: z.string(), items: z.array(reviewActionSchema) }).meta({
+  examples: [
+    {
+      onboardingId: '5f7c6e8a9b0c1d2e3f4a5b6c',
+      items: [
+        {
+          id: 'claim:0193f2a4:1',
+          onboardingId: '5f7c6e8a9b0c1d2e3f4a5b6c',
+          workflowId: 'onboarding-5f7c6e8a9b0c1d2e3f4a5b6c',
+          runId: '0193f2a4-7c1e-7a51-9d3e-2b8f6c4d1e0a',
+          kind: 'claim',
+          actor: 'reviewer-alice',
+          channel: 'console',
+          authenticated: true,
+          at: '2026-01-15T10:40:00.000Z',
+        },
+      ],
+    },
+  ],
+});
+
+export const analysisEvidenceSchema = z.strictObject({
+  name: z.string(),
+  attention: z.boolean(),
+  verdicts: z.array(z.strictObject({ field: z.string(), verdict: z.string() })),
+  evidence: z.unknown().meta({ description: "ComplyCube's own breakdown for the analysis, as it gives it" }),
+});
+
+export const checkEvidenceSchema = z.union([
+  z.strictObject({
+    type: checkTypeSchema,
+    checkId: z.string(),
+    status: z.string(),
+    outcome: checkOutcomeSchema.optional(),
+    available: z.literal(true),
+    analyses: z.array(analysisEvidenceSchema),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+  z.strictObject({
+    type: checkTypeSchema,
+    checkId: z.string().optional(),
+    status: z.string(),
+    available: z.literal(false).meta({ description: 'Not created yet, or ComplyCube could not be read' }),
+  }),
+]);
+
+export const evidenceSchema = z.strictObject({ onboardingId: z.string(), checks: z.array(checkEvidenceSchema) }).meta({
+  examples: [
+    {
+      onboardingId: '5f7c6e8a9b0c1d2e3f4a5b6c',
+      checks: [{ type: 'enhanced_identity_check', status: 'creating', available: false }],
+    },
+  ],
+});
+
+export type AuditAction = z.infer<typeof reviewActionSchema>;
+export type CheckEvidence = z.infer<typeof checkEvidenceSchema>;
+export type AnalysisEvidence = z.infer<typeof analysisEvidenceSchema>;

@@ -1,4 +1,4 @@
-/** A PostgreSQL database of one's own, on the tests' server, so that nothing another test wrote shows. */
+/** A PostgreSQL database of one's own on a shared server, so that nothing another run wrote shows. */
 import { Client } from 'pg';
 
 export interface OwnDatabase {

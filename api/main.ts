@@ -1,10 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
-import { ComplyCubeClient } from '../complycube/client';
-import { ConfigError, loadConfig, temporalConnectionOptions } from '../config/config';
+import { Connection } from '@temporalio/client';
+import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../config/logging';
-import { clientInterceptors, installTracing } from '../observability/tracing';
+import { installTracing } from '../observability/tracing';
 import { openDecisionStore } from '../store/decision-store';
-import { apiMetricsFor, createApi } from './app';
+import { composeApi, temporalClient } from '../system/compose';
 import { apiConnectionOptions } from './temporal-connection';
 
 /** The API process: onboarding routes and ComplyCube's webhook, until SIGINT or SIGTERM. */
@@ -15,57 +14,41 @@ async function main(): Promise<void> {
   }
   const tracing = installTracing('kyc-api');
   const store = await openDecisionStore(config.store);
-  const metrics = apiMetricsFor(store);
   // Lazy: the API starts, and /readyz says so, while Temporal is still coming up.
-  const connection = Connection.lazy(apiConnectionOptions(temporalConnectionOptions(config.temporal)));
-  const temporal = new Client({ connection, namespace: config.temporal.namespace, interceptors: clientInterceptors() });
-  const app = await createApi({
-    temporal,
-    store,
-    taskQueue: config.temporal.taskQueue,
-    policy: config.policy,
-    webhookSecret: config.complyCube.webhookSecret,
-    serviceTokens: config.api.serviceTokens,
-    reviewerTokens: config.api.reviewerTokens,
-    bodyLimitBytes: config.api.bodyLimitBytes,
-    idempotencyRetentionMs: config.api.idempotencyRetentionMs,
-    sessionTtlMs: config.api.sessionTtlMs,
-    ...(config.api.secureCookies !== undefined ? { secureCookies: config.api.secureCookies } : {}),
-    // Evidence for reviewers is read from ComplyCube, never kept: only with a key.
-    ...(config.complyCube.apiKey
-      ? {
-          complyCube: new ComplyCubeClient({
-            ...config.complyCube,
-            apiKey: config.complyCube.apiKey,
-            metrics: metrics.complyCube,
-          }),
-        }
-      : {}),
-    metrics,
-    logger: createLogger({ level: config.logLevel, format: config.logFormat, name: 'api' }),
-  });
+  const connection = Connection.lazy(apiConnectionOptions(config.temporal.connection));
+  let app: Awaited<ReturnType<typeof composeApi>> | undefined;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    app.log.info('Shutting down');
     try {
-      await app.close();
+      await app?.close();
     } finally {
       await connection.close().catch(() => undefined);
       await store.close();
       await tracing?.shutdown().catch(() => undefined);
     }
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+  try {
+    app = await composeApi(config, {
+      temporal: temporalClient(connection, config.temporal.namespace),
+      store,
+      logger: createLogger({ level: config.logLevel, format: config.logFormat, name: 'api' }),
     });
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        app?.log.info('Shutting down');
+        stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      });
+    }
+    await app.listen({ host: config.api.host, port: config.api.port });
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  await app.listen({ host: config.api.host, port: config.api.port });
 }
 
 main().catch((error: unknown) => {

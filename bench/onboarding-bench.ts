@@ -5,18 +5,13 @@
 import { USAGE, UsageError, parseBenchOptions, type BenchOptions, type Design } from './options';
 import type { Profile } from './profile';
 import type { DesignResult } from './report';
-import type { WorkerProcess } from '../test/helpers/processes';
-import type { TestSystem } from '../test/helpers/system';
+import type { InProcessSystem } from '../system/in-process';
+import type { WorkerProcess } from '../system/service-processes';
 
 async function main(options: BenchOptions): Promise<void> {
-  // The test system reads an external server from the environment when it loads.
-  if (options.address) {
-    process.env.TEST_TEMPORAL_ADDRESS = options.address;
-    process.env.TEST_TEMPORAL_NAMESPACE = options.namespace;
-  }
-  const { startTestSystem } = await import('../test/helpers/system');
-  const { startWorkerProcess } = await import('../test/helpers/processes');
-  const { freshDatabase } = await import('../test/helpers/database');
+  const { startInProcessSystem } = await import('../system/in-process');
+  const { startWorkerProcess } = await import('../system/service-processes');
+  const { freshDatabase } = await import('../system/fresh-database');
   const { provideTestDatabase } = await import('../dev/test-postgres');
 
   // The store on PostgreSQL, as in production (PGlite, the embedded default of `npm start`, would
@@ -25,7 +20,8 @@ async function main(options: BenchOptions): Promise<void> {
   const server = options.databaseUrl ? undefined : await provideTestDatabase((line) => console.log(line));
   const ownDatabase = server ? await freshDatabase(server.url, 'bench') : undefined;
   const databaseUrl = options.databaseUrl ?? ownDatabase!.url;
-  const system = await startTestSystem({
+  const system = await startInProcessSystem({
+    ...(options.address ? { temporal: { address: options.address, namespace: options.namespace } } : {}),
     worker: options.workers === 0,
     databaseUrl,
     ...(options.taskQueueLimit ? { complyCubeRateLimit: options.taskQueueLimit } : {}),
@@ -36,10 +32,12 @@ async function main(options: BenchOptions): Promise<void> {
     for (let i = 0; i < options.workers; i += 1) {
       workers.push(
         await startWorkerProcess(system, {
-          DATABASE_URL: databaseUrl,
-          WORKER_AUTO_PROMOTE: 'always',
-          // No limit asked for: none (the workers' default would be the sandbox's 5/s).
-          COMPLYCUBE_RATE_LIMIT: String(options.taskQueueLimit ?? 1000),
+          env: {
+            DATABASE_URL: databaseUrl,
+            WORKER_AUTO_PROMOTE: 'always',
+            // No limit asked for: none (the workers' default would be the sandbox's 5/s).
+            COMPLYCUBE_RATE_LIMIT: String(options.taskQueueLimit ?? 1000),
+          },
         }),
       );
     }
@@ -58,7 +56,7 @@ async function main(options: BenchOptions): Promise<void> {
 }
 
 /** Each design in turn on the same system, then the table, and where the time goes if asked. */
-async function compareDesigns(system: TestSystem, options: BenchOptions): Promise<void> {
+async function compareDesigns(system: InProcessSystem, options: BenchOptions): Promise<void> {
   const { baselineRunner, measure, productRunner } = await import('./runners');
   const { printReport } = await import('./report');
   const { printProfile, profileRuns } = await import('./profile');

@@ -13,7 +13,7 @@
  * Time spent while the check runs at ComplyCube is not overhead, so it is left out.
  */
 import { temporal } from '@temporalio/proto';
-import type { TestSystem } from '../test/helpers/system';
+import type { InProcessSystem } from '../system/in-process';
 import { quantile, type DesignResult } from './report';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -124,7 +124,7 @@ function stepsOf(
 }
 
 /** Profiles the measured runs of one design, from their histories and the calls ComplyCube received. */
-export async function profileRuns(system: TestSystem, result: DesignResult, latencyMs: number): Promise<Profile> {
+export async function profileRuns(system: InProcessSystem, result: DesignResult, latencyMs: number): Promise<Profile> {
   const createsOf = new Map<string, number[]>();
   for (const r of result.requests) {
     if (r.method !== 'POST' || r.route !== '/v1/checks' || r.status !== 200 || !r.clientId) continue;

@@ -4,8 +4,9 @@
  * then how fast the review queue's page answers with all N on it.
  */
 import { readFile } from 'node:fs/promises';
-import type { WorkerProcess } from '../test/helpers/processes';
-import { REVIEWER_TOKEN, type TestSystem } from '../test/helpers/system';
+import type { InProcessSystem } from '../system/in-process';
+import { REVIEWER_TOKEN } from '../system/in-process-credentials';
+import type { WorkerProcess } from '../system/service-processes';
 import type { BenchOptions } from './options';
 import { quantile } from './report';
 import { inParallel, seedApplicants, startThroughApi } from './support';
@@ -18,13 +19,13 @@ async function residentMiB(pid: number | undefined): Promise<number> {
   return Math.round(kib / 1024);
 }
 
-async function inReview(system: TestSystem): Promise<number> {
+async function inReview(system: InProcessSystem): Promise<number> {
   const depth = await system.store.reviewQueueDepth();
   return depth.reduce((sum, row) => sum + row.count, 0);
 }
 
 /** The review queue's page, `samples` times, walking pages of 50 and starting over at the end. */
-async function timeQueuePage(system: TestSystem, samples: number): Promise<number[]> {
+async function timeQueuePage(system: InProcessSystem, samples: number): Promise<number[]> {
   const times: number[] = [];
   let pageToken: string | undefined;
   for (let i = 0; i < samples; i += 1) {
@@ -41,7 +42,7 @@ async function timeQueuePage(system: TestSystem, samples: number): Promise<numbe
   return times;
 }
 
-export async function runReviewLoad(system: TestSystem, workers: WorkerProcess[], options: BenchOptions) {
+export async function runReviewLoad(system: InProcessSystem, workers: WorkerProcess[], options: BenchOptions) {
   const target = options.review!;
   console.log(`Seeding ${target} applicants whose checks need attention…`);
   const applicants = await seedApplicants(system, target, options.complyCubeLimit ?? 0, { lastName: 'attention' });

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { ComplyCubeClient } from '../complycube/client';
 import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
-import { EMULATOR_KEY, type TestSystem } from '../test/helpers/system';
+import type { InProcessSystem } from '../system/in-process';
+import { EMULATOR_KEY } from '../system/in-process-credentials';
 import { onboardingWorkflowId } from '../workflows/onboarding-contract';
 import { baselineActivities } from './baselines/activities';
 import type { BaselineInput } from './baselines/workflows';
@@ -22,7 +23,7 @@ export interface DesignRunner {
 }
 
 /** The product, started through its API (retrying a 503 as asked); `retried` counts the retries. */
-export function productRunner(system: TestSystem): DesignRunner & { retried: number } {
+export function productRunner(system: InProcessSystem): DesignRunner & { retried: number } {
   const runner = {
     retried: 0,
     async runOne(applicant: SeededApplicant) {
@@ -39,7 +40,7 @@ export function productRunner(system: TestSystem): DesignRunner & { retried: num
 
 /** A baseline's worker in this process, on a task queue of its own, and its runner. */
 export async function baselineRunner(
-  system: TestSystem,
+  system: InProcessSystem,
   design: 'bare' | 'naive',
   options: BenchOptions,
 ): Promise<DesignRunner> {
@@ -81,7 +82,7 @@ export async function baselineRunner(
 
 /** Seeds N applicants, runs them C at a time, and measures. */
 export async function measure(
-  system: TestSystem,
+  system: InProcessSystem,
   design: Design,
   runner: DesignRunner,
   options: BenchOptions,

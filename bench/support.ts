@@ -1,6 +1,7 @@
 /** What every bench mode needs: a worker pool over a list, seeding, starting through the API, the emulator's log. */
 import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
-import { SERVICE_TOKEN, type TestSystem } from '../test/helpers/system';
+import type { InProcessSystem } from '../system/in-process';
+import { SERVICE_TOKEN } from '../system/in-process-credentials';
 
 /** Runs `work` on every item, `parallel` at a time, in order of the list. */
 export async function inParallel<T>(items: T[], parallel: number, work: (item: T, index: number) => Promise<void>) {
@@ -15,14 +16,14 @@ export async function inParallel<T>(items: T[], parallel: number, work: (item: T
   );
 }
 
-const emulatorRoot = (system: TestSystem) => system.emulatorUrl.replace(/\/v1$/, '');
+const emulatorRoot = (system: InProcessSystem) => system.emulatorUrl.replace(/\/v1$/, '');
 
 /**
  * Seeds `count` applicants, 8 at a time. Seeding is not what is measured: the emulator's rate
  * limit is lifted for it, then set to `limit` (0: none).
  */
 export async function seedApplicants(
-  system: TestSystem,
+  system: InProcessSystem,
   count: number,
   limit: number,
   seed: { lastName?: string } = {},
@@ -47,7 +48,7 @@ export async function seedApplicants(
  * store overloaded by a burst) or 429 is retried after its Retry-After, as the API asks; a start
  * is idempotent, so a retry never makes a second onboarding. Resolves to the retries it took.
  */
-export async function startThroughApi(system: TestSystem, applicant: SeededApplicant): Promise<number> {
+export async function startThroughApi(system: InProcessSystem, applicant: SeededApplicant): Promise<number> {
   for (let attempt = 1; ; attempt += 1) {
     const response = await fetch(`${system.apiUrl}/v1/onboardings`, {
       method: 'POST',
@@ -74,7 +75,7 @@ export interface EmulatorRequest {
   at: string;
 }
 
-export async function emulatorRequests(system: TestSystem): Promise<EmulatorRequest[]> {
+export async function emulatorRequests(system: InProcessSystem): Promise<EmulatorRequest[]> {
   const { items } = (await (await fetch(`${emulatorRoot(system)}/_emulator/requests`)).json()) as {
     items: EmulatorRequest[];
   };

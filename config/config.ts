@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_COMPLYCUBE_BASE_URL } from '../complycube/client';
 import { describeZodError } from '../complycube/schemas';
 import { LOG_FORMATS, LOG_LEVELS } from './logging';
+import { loadTemporalSettings, TemporalSettingError, type TemporalConnectionOptions } from './temporal';
 import {
   DEFAULT_POLICY,
   durationSchema,
@@ -50,15 +50,8 @@ const tokenList = optionalString.transform((value, ctx) => {
 
 const envSchema = z
   .object({
-    TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-    TEMPORAL_NAMESPACE: z.string().default('default'),
+    // Where Temporal is and how to connect: config/temporal.ts, as the Temporal CLI reads it.
     TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE),
-    TEMPORAL_API_KEY: optionalString,
-    TEMPORAL_TLS_CERT_PATH: optionalString,
-    TEMPORAL_TLS_KEY_PATH: optionalString,
-    TEMPORAL_TLS_CA_PATH: optionalString,
-    TEMPORAL_TLS_SERVER_NAME: optionalString,
-    TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
 
     WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
     /** Where a worker serves /metrics (the SDK's and the onboarding's), `host:port`, or `off`. */
@@ -114,20 +107,6 @@ const envSchema = z
     LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
   })
   .superRefine((env, ctx) => {
-    if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['TEMPORAL_TLS_CERT_PATH'],
-        message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',
-      });
-    }
-    if (env.TEMPORAL_API_KEY && env.TEMPORAL_TLS_CERT_PATH) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['TEMPORAL_API_KEY'],
-        message: 'use either an API key or a client certificate for Temporal, not both',
-      });
-    }
     // Each POLICY_* value is checked on its own above; this is the one rule between two of them.
     const overrides = policyOverrides(env);
     if (policyOverridesSchema.safeParse(overrides).success && !resolvePolicy(DEFAULT_POLICY, overrides).success) {
@@ -175,35 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeZodError(parsed.error)}`);
   const e = parsed.data;
-  const read = (file: string) => {
-    try {
-      return readFileSync(file);
-    } catch {
-      throw new ConfigError(`invalid configuration: cannot read ${file}`);
-    }
-  };
-  const clientCert =
-    e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH
-      ? { crt: read(e.TEMPORAL_TLS_CERT_PATH), key: read(e.TEMPORAL_TLS_KEY_PATH) }
-      : undefined;
+  const temporal = temporalSettings(env);
   const policy = resolvePolicy(DEFAULT_POLICY, policyOverrides(e));
   if (!policy.success) throw new ConfigError(`invalid configuration: ${describeZodError(policy.error)}`);
-  const tlsWanted =
-    e.TEMPORAL_TLS === 'true' || Boolean(clientCert) || (Boolean(e.TEMPORAL_API_KEY) && e.TEMPORAL_TLS !== 'false');
   return {
-    temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
-      taskQueue: e.TEMPORAL_TASK_QUEUE,
-      apiKey: e.TEMPORAL_API_KEY,
-      tls: tlsWanted
-        ? {
-            ...(clientCert ? { clientCertPair: clientCert } : {}),
-            ...(e.TEMPORAL_TLS_CA_PATH ? { serverRootCACertificate: read(e.TEMPORAL_TLS_CA_PATH) } : {}),
-            ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: e.TEMPORAL_TLS_SERVER_NAME } : {}),
-          }
-        : undefined,
-    },
+    temporal: { ...temporal, taskQueue: e.TEMPORAL_TASK_QUEUE },
     /** The worker's Prometheus endpoint, `host:port`; undefined when off. */
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS === 'off' ? undefined : e.WORKER_METRICS_ADDRESS,
     worker: {
@@ -247,13 +202,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 
 export type Config = ReturnType<typeof loadConfig>;
 
+function temporalSettings(env: NodeJS.ProcessEnv) {
+  try {
+    return loadTemporalSettings(env);
+  } catch (error) {
+    if (error instanceof TemporalSettingError) throw new ConfigError(`invalid configuration: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Connection options for Temporal, local or Cloud (TLS client certificate or API key). */
-export function temporalConnectionOptions(config: Config['temporal']) {
-  return {
-    address: config.address,
-    ...(config.tls ? { tls: config.tls } : {}),
-    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
-  };
+export function temporalConnectionOptions(config: Config['temporal']): TemporalConnectionOptions {
+  return config.connection;
 }
 
 /** ComplyCube's rate limit for a key: 10 requests/s for live keys, 5 in the sandbox (test keys). */

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { describeReport, fuzzApi } from '../test/fuzz/api-fuzz';
-import { startTestSystem } from '../test/helpers/system';
+import { startInProcessSystem } from '../system/in-process';
 
 const USAGE = 'usage: npm run fuzz -- [--runs N (1000)] [--seed S]';
 
@@ -23,7 +23,7 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const system = await startTestSystem();
+  const system = await startInProcessSystem();
   try {
     const started = Date.now();
     const report = await fuzzApi(system, { runs, ...(seed !== undefined ? { seed } : {}) });

@@ -11,25 +11,21 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
-import { createOnboardingActivities } from '../activities/onboarding-activities';
-import { apiMetricsFor, createApi } from '../api/app';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { apiConnectionOptions } from '../api/temporal-connection';
-import { ComplyCubeClient } from '../complycube/client';
 import { createEmulator, type Emulator } from '../complycube-emulator/emulator';
 import { registerWebhook } from '../complycube-emulator/seed-applicant';
 import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../config/logging';
-import { complyCubeMetricsOn } from '../observability/metrics';
-import { clientInterceptors, installTracing } from '../observability/tracing';
-import { prometheusTelemetry } from '../observability/worker';
+import { installTracing } from '../observability/tracing';
 import { openDecisionStore, type DecisionStore } from '../store/decision-store';
-import { createOnboardingWorker } from '../worker/create-worker';
-import { describePromotion, promoteWhenPolling, pruneOldVersions } from '../worker/deployment';
+import { composeApi, composeWorker, promoteWorkerVersion, temporalClient, workerBuildId } from '../system/compose';
+import { installWorkerRuntime } from '../system/worker-runtime';
+import { describePromotion, pruneOldVersions } from '../worker/deployment';
 import { temporalLogger } from '../worker/logging';
 import { loadWorkflowBuild } from '../worker/workflow-build';
-import { complyCubeTaskQueue, onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
+import { onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
 import { ensureConsoleBuilt } from './console-build';
 import { startDevServer } from './dev-server';
 import { findOrBuildTemporalCli } from './temporal-cli';
@@ -50,14 +46,7 @@ async function main(): Promise<void> {
   // This runner owns SIGINT/SIGTERM, to stop the parts in reverse order; the SDK must not act on them too.
   // On a laptop the worker's metrics listen on loopback unless WORKER_METRICS_ADDRESS says otherwise.
   const workerMetrics = process.env.WORKER_METRICS_ADDRESS ? config.workerMetricsAddress : '127.0.0.1:9464';
-  Runtime.install({
-    logger: temporalLogger(log, 'WARN'),
-    telemetryOptions: {
-      logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} },
-      ...prometheusTelemetry(workerMetrics),
-    },
-    shutdownSignals: [],
-  });
+  installWorkerRuntime({ logger: temporalLogger(log, 'WARN'), metricsAddress: workerMetrics, shutdownSignals: [] });
   const tracing = installTracing('kyc-onboarding');
 
   const stops: { name: string; stop: () => Promise<unknown> }[] = [];
@@ -102,12 +91,11 @@ async function main(): Promise<void> {
         await nativeConnection.close();
       },
     });
-    const client = new Client({ connection: clientConnection, namespace, interceptors: clientInterceptors() });
+    const client = temporalClient(clientConnection, namespace);
     if (tracing) stops.push({ name: 'the trace exporter', stop: () => tracing.shutdown() });
 
     const store: DecisionStore = await openDecisionStore(config.store);
     stops.push({ name: 'the decision store', stop: () => store.close() });
-    const apiMetrics = apiMetricsFor(store);
 
     let emulator: Emulator | undefined;
     let complyCubeUrl = config.complyCube.baseUrl;
@@ -119,28 +107,21 @@ async function main(): Promise<void> {
       stops.push({ name: 'the ComplyCube emulator', stop: () => emulator!.close() });
     }
 
+    const devTokens = config.api.serviceTokens.length === 0 && config.api.reviewerTokens.length === 0;
+    // The configuration as this runner completes it: its own ComplyCube emulator and dev tokens.
+    const system = {
+      ...config,
+      complyCube: { ...config.complyCube, baseUrl: complyCubeUrl, apiKey: complyCubeKey },
+      api: {
+        ...config.api,
+        serviceTokens: devTokens ? [{ name: 'dev-backend', token: DEV_SERVICE_TOKEN }] : config.api.serviceTokens,
+        reviewerTokens: devTokens ? [{ name: 'dev-reviewer', token: DEV_REVIEWER_TOKEN }] : config.api.reviewerTokens,
+      },
+    };
     const build = await loadWorkflowBuild();
     const { deploymentName } = config.deployment;
-    const buildId = config.deployment.buildId ?? build.buildId;
-    const worker = await createOnboardingWorker({
-      connection: nativeConnection,
-      namespace,
-      taskQueue: config.temporal.taskQueue,
-      activities: createOnboardingActivities({
-        complyCube: new ComplyCubeClient({
-          baseUrl: complyCubeUrl,
-          apiKey: complyCubeKey,
-          timeoutMs: config.complyCube.timeoutMs,
-          metrics: complyCubeMetricsOn(Runtime.instance().metricMeter),
-        }),
-        store,
-      }),
-      build,
-      ...(tracing ? { tracing } : {}),
-      deploymentName,
-      buildId,
-      ...config.worker,
-    });
+    const buildId = workerBuildId(system, build);
+    const worker = await composeWorker(system, { connection: nativeConnection, store, build, tracing });
     const workerRun = worker.run();
     stops.push({
       name: 'the worker',
@@ -153,39 +134,17 @@ async function main(): Promise<void> {
     const versionLine = deploymentName
       ? describePromotion(
           { deploymentName, buildId },
-          await promoteWhenPolling({
-            client,
-            version: { deploymentName, buildId },
-            policy: 'always',
-            taskQueues: [config.temporal.taskQueue],
-            activityTaskQueues: [complyCubeTaskQueue(config.temporal.taskQueue)],
-          }),
+          await promoteWorkerVersion(system, { client, buildId, policy: 'always' }),
         )
       : `Worker unversioned (TEMPORAL_WORKER_VERSIONING=false), build ${buildId}`;
     // Every code change adds a version to the dev server's deployment; keep the newest few.
     if (deploymentName) await pruneOldVersions(client, deploymentName, 10).catch(() => 0);
 
-    const devTokens = config.api.serviceTokens.length === 0 && config.api.reviewerTokens.length === 0;
     let webhookSecret = config.complyCube.webhookSecret;
-    const api = await createApi({
+    const api = await composeApi(system, {
       temporal: client,
       store,
-      taskQueue: config.temporal.taskQueue,
-      policy: config.policy,
       webhookSecret: () => webhookSecret,
-      serviceTokens: devTokens ? [{ name: 'dev-backend', token: DEV_SERVICE_TOKEN }] : config.api.serviceTokens,
-      reviewerTokens: devTokens ? [{ name: 'dev-reviewer', token: DEV_REVIEWER_TOKEN }] : config.api.reviewerTokens,
-      bodyLimitBytes: config.api.bodyLimitBytes,
-      idempotencyRetentionMs: config.api.idempotencyRetentionMs,
-      sessionTtlMs: config.api.sessionTtlMs,
-      ...(config.api.secureCookies !== undefined ? { secureCookies: config.api.secureCookies } : {}),
-      complyCube: new ComplyCubeClient({
-        baseUrl: complyCubeUrl,
-        apiKey: complyCubeKey,
-        timeoutMs: config.complyCube.timeoutMs,
-        metrics: apiMetrics.complyCube,
-      }),
-      metrics: apiMetrics,
       logger: log.child({ name: 'api' }),
     });
     const apiUrl = await api.listen({ host: config.api.host, port: config.api.port });

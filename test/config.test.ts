@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../config/config';
 import { DEFAULT_POLICY } from '../workflows/onboarding-contract';
 
@@ -9,7 +12,7 @@ describe('configuration from the environment', () => {
     assert.equal(config.temporal.address, '127.0.0.1:7233');
     assert.equal(config.temporal.namespace, 'default');
     assert.equal(config.temporal.taskQueue, 'onboarding');
-    assert.equal(config.temporal.tls, undefined);
+    assert.deepEqual(config.temporal.connection, { address: '127.0.0.1:7233' });
     assert.equal(config.complyCube.baseUrl, 'https://api.complycube.com/v1');
     assert.ok('dataDir' in config.store);
     assert.equal(config.api.port, 3000);
@@ -31,12 +34,6 @@ describe('configuration from the environment', () => {
     assert.equal(config.worker.maxConcurrentActivityTaskExecutions, 7);
   });
 
-  it('turns TLS on for a Temporal Cloud API key', () => {
-    const config = loadConfig({ TEMPORAL_API_KEY: 'key', TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233' });
-    assert.deepEqual(config.temporal.tls, {});
-    assert.equal(config.temporal.apiKey, 'key');
-  });
-
   it('names each bad variable, without echoing secrets', () => {
     const attempt = () =>
       loadConfig({
@@ -52,21 +49,6 @@ describe('configuration from the environment', () => {
       assert.doesNotMatch(error.message, /hunter2|short-secret/);
       return true;
     });
-  });
-
-  it('refuses a certificate without its key, both an API key and a certificate, and unreadable files', () => {
-    assert.throws(
-      () => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/a.pem' }),
-      /TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together/,
-    );
-    assert.throws(
-      () => loadConfig({ TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CERT_PATH: '/a', TEMPORAL_TLS_KEY_PATH: '/b' }),
-      /either an API key or a client certificate/,
-    );
-    assert.throws(
-      () => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/nonexistent/a.pem', TEMPORAL_TLS_KEY_PATH: '/nonexistent/b.pem' }),
-      /cannot read \/nonexistent\/a.pem/,
-    );
   });
 
   it('versions workers by default, as the kyc-onboarding deployment, promoting only a first version', () => {
@@ -130,5 +112,127 @@ describe('configuration from the environment', () => {
     );
     assert.equal(loadConfig({ CONSOLE_SECURE_COOKIES: 'false' }).api.secureCookies, false);
     assert.throws(() => loadConfig({ CONSOLE_SESSION_TTL: 'all day' }), /CONSOLE_SESSION_TTL/);
+  });
+});
+
+describe('Temporal connection settings, read as the Temporal CLI reads them', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kyc-config-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const at = path.join(dir, name);
+    mkdirSync(path.dirname(at), { recursive: true });
+    writeFileSync(at, text);
+    return at;
+  };
+  const profiles = file(
+    'temporal.toml',
+    [
+      '[profile.default]',
+      'address = "temporal.internal:7233"',
+      'namespace = "onboarding"',
+      '',
+      '[profile.cloud]',
+      'address = "eu-west-1.aws.api.temporal.io:7233"',
+      'namespace = "kyc.acct"',
+      'api_key = "profile-key"',
+      '[profile.cloud.grpc_meta]',
+      'team = "kyc"',
+    ].join('\n'),
+  );
+  const cert = file('client.pem', 'CERT');
+  const key = file('client.key', 'KEY');
+  const ca = file('ca.pem', 'CA');
+
+  it('reads the profile TEMPORAL_PROFILE names from TEMPORAL_CONFIG_FILE, API key turning TLS on', () => {
+    const config = loadConfig({ TEMPORAL_CONFIG_FILE: profiles, TEMPORAL_PROFILE: 'cloud' });
+    assert.equal(config.temporal.address, 'eu-west-1.aws.api.temporal.io:7233');
+    assert.equal(config.temporal.namespace, 'kyc.acct');
+    assert.deepEqual(config.temporal.connection, {
+      address: 'eu-west-1.aws.api.temporal.io:7233',
+      apiKey: 'profile-key',
+      tls: true,
+      metadata: { team: 'kyc' },
+    });
+  });
+
+  it("reads the default profile from the CLI's file under XDG_CONFIG_HOME", () => {
+    const home = path.join(dir, 'xdg');
+    file(path.join('xdg', 'temporalio', 'temporal.toml'), '[profile.default]\naddress = "from-home:7233"\n');
+    assert.equal(loadConfig({ XDG_CONFIG_HOME: home }).temporal.address, 'from-home:7233');
+  });
+
+  it('puts the environment over the profile, an empty variable counting as unset', () => {
+    const config = loadConfig({
+      TEMPORAL_CONFIG_FILE: profiles,
+      TEMPORAL_PROFILE: 'cloud',
+      TEMPORAL_ADDRESS: 'other:7233',
+      TEMPORAL_API_KEY: 'env-key',
+      TEMPORAL_NAMESPACE: '',
+    });
+    assert.equal(config.temporal.address, 'other:7233');
+    assert.equal(config.temporal.namespace, 'kyc.acct');
+    assert.equal(config.temporal.connection.apiKey, 'env-key');
+    assert.equal(loadConfig({ TEMPORAL_CONFIG_FILE: profiles }).temporal.namespace, 'onboarding');
+  });
+
+  it('maps TLS: an API key alone, TEMPORAL_TLS=false, a CA and server name, a client certificate', () => {
+    assert.equal(loadConfig({ TEMPORAL_API_KEY: 'key' }).temporal.connection.tls, true);
+    assert.equal(loadConfig({ TEMPORAL_API_KEY: 'key', TEMPORAL_TLS: 'false' }).temporal.connection.tls, false);
+    assert.equal(loadConfig({ TEMPORAL_TLS: 'true' }).temporal.connection.tls !== undefined, true);
+    const tls = loadConfig({
+      TEMPORAL_TLS_CLIENT_CERT_PATH: cert,
+      TEMPORAL_TLS_CLIENT_KEY_PATH: key,
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: ca,
+      TEMPORAL_TLS_SERVER_NAME: 'temporal.example',
+    }).temporal.connection.tls;
+    assert.ok(tls && typeof tls === 'object');
+    assert.equal(Buffer.from(tls.clientCertPair!.crt).toString(), 'CERT');
+    assert.equal(Buffer.from(tls.clientCertPair!.key).toString(), 'KEY');
+    assert.equal(Buffer.from(tls.serverRootCACertificate!).toString(), 'CA');
+    assert.equal(tls.serverNameOverride, 'temporal.example');
+  });
+
+  it("keeps the project's former names as aliases of the standard ones", () => {
+    const viaAliases = loadConfig({
+      TEMPORAL_TLS_CERT_PATH: cert,
+      TEMPORAL_TLS_KEY_PATH: key,
+      TEMPORAL_TLS_CA_PATH: ca,
+    });
+    const viaStandard = loadConfig({
+      TEMPORAL_TLS_CLIENT_CERT_PATH: cert,
+      TEMPORAL_TLS_CLIENT_KEY_PATH: key,
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: ca,
+    });
+    assert.deepEqual(viaAliases.temporal.connection, viaStandard.temporal.connection);
+    assert.throws(
+      () => loadConfig({ TEMPORAL_TLS_CA_PATH: ca, TEMPORAL_TLS_SERVER_CA_CERT_PATH: cert }),
+      /TEMPORAL_TLS_CA_PATH and TEMPORAL_TLS_SERVER_CA_CERT_PATH name the same setting/,
+    );
+  });
+
+  it('names the setting to change, without echoing a secret', () => {
+    const fails = (env: Record<string, string>, message: RegExp) =>
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) => error instanceof ConfigError && message.test(error.message),
+      );
+    fails({ TEMPORAL_CONFIG_FILE: profiles, TEMPORAL_PROFILE: 'staging' }, /TEMPORAL_PROFILE: no profile "staging"/);
+    fails({ TEMPORAL_PROFILE: 'staging' }, /TEMPORAL_PROFILE/);
+    fails({ TEMPORAL_CONFIG_FILE: path.join(dir, 'nope.toml') }, /TEMPORAL_CONFIG_FILE: no file at/);
+    fails({ TEMPORAL_TLS: 'yes' }, /TEMPORAL_TLS: must be true or false/);
+    fails({ TEMPORAL_TLS_CERT_PATH: cert }, /certificate and its key go together.*TEMPORAL_TLS_CLIENT_KEY_PATH/);
+    fails({ TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CERT_PATH: cert, TEMPORAL_TLS_KEY_PATH: key }, /either an API key/);
+    fails(
+      { TEMPORAL_TLS_CERT_PATH: '/nonexistent/a.pem', TEMPORAL_TLS_KEY_PATH: key },
+      /TEMPORAL_TLS_CLIENT_CERT_PATH \(alias TEMPORAL_TLS_CERT_PATH\).*cannot read \/nonexistent\/a.pem/,
+    );
+    const broken = file('broken.toml', '[profile.default]\napi_key = "hunter2-secret\n');
+    assert.throws(
+      () => loadConfig({ TEMPORAL_CONFIG_FILE: broken }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message.includes(`TEMPORAL_CONFIG_FILE (${broken})`) &&
+        !error.message.includes('hunter2'),
+    );
   });
 });

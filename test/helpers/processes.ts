@@ -1,142 +1,44 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+/** Parts of the system in their own processes, against the test system; and the operator CLI. */
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { APP_ENV, EMULATOR_KEY, type TestSystem } from './system';
+import {
+  startApiProcess as startApi,
+  startWorkerProcess as startWorker,
+  type ApiProcess,
+  type WorkerProcess,
+} from '../../system/service-processes';
+import { APP_ENV, type TestSystem } from './system';
+
+export {
+  freePort,
+  spawnNodeService,
+  waitUntilReady,
+  type ApiProcess,
+  type ServiceProcess,
+  type WorkerProcess,
+} from '../../system/service-processes';
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** A part of the system in its own process, configured from the environment as in production. */
-export interface ServiceProcess {
-  child: ChildProcess;
-  output: () => string;
-  /** SIGKILL: no graceful shutdown; whatever was in flight is simply lost. */
-  kill(): Promise<void>;
-  /** SIGTERM: graceful shutdown. */
-  stop(): Promise<void>;
-}
-export type WorkerProcess = ServiceProcess;
-export type ApiProcess = ServiceProcess & { url: string };
-
-/** Runs `entry` (relative to the project) with tsx, with `env` over this process's environment. */
-export function spawnNodeService(
-  entry: string,
-  env: Record<string, string>,
-): ServiceProcess & { exited: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // The last 64 KiB of what it printed, for the failure message.
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-65_536);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    child,
-    exited,
-    output: () => output,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** Runs `entry` connected to the test system's Temporal, on its task queue. */
-function spawnService(
-  system: TestSystem,
-  entry: string,
-  env: Record<string, string>,
-): ServiceProcess & { exited: Promise<void> } {
-  return spawnNodeService(entry, {
-    // In the production topology: the app's environment from docker-compose.yml.
-    ...APP_ENV,
-    TEMPORAL_ADDRESS: system.temporalAddress,
-    TEMPORAL_NAMESPACE: system.namespace,
-    TEMPORAL_TASK_QUEUE: system.taskQueue,
-    ...env,
-  });
-}
-
-/** Polls `ready` until it holds; fails with the process's output if it exits or times out first. */
-export async function waitUntilReady(
-  service: ServiceProcess,
-  what: string,
-  ready: () => Promise<boolean>,
-  timeoutMs: number,
-) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (service.child.exitCode !== null)
-      throw new Error(`${what} exited with ${service.child.exitCode}:\n${service.output()}`);
-    if (await ready()) return;
-    if (Date.now() > until) throw new Error(`${what} not ready in time:\n${service.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 /** A worker process (`worker/main.ts`) on the test system's task queue and emulator. */
-export async function startWorkerProcess(
+export function startWorkerProcess(
   system: TestSystem,
   env: Record<string, string>,
-  readyTimeoutMs = 90_000,
+  readyTimeoutMs?: number,
 ): Promise<WorkerProcess> {
-  const worker = spawnService(system, 'worker/main.ts', {
-    COMPLYCUBE_API_KEY: EMULATOR_KEY,
-    COMPLYCUBE_BASE_URL: system.emulatorUrl,
-    COMPLYCUBE_TIMEOUT_MS: '2000',
-    // Several workers on one host: each its own metrics port (compose gives each container 9464).
-    WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
-    ...env,
-  });
-  await waitUntilReady(worker, 'worker', async () => worker.output().includes('Worker polling'), readyTimeoutMs);
-  return worker;
+  // In the production topology: the app's environment from docker-compose.yml, under the test's own.
+  return startWorker(system, { env, base: APP_ENV }, readyTimeoutMs);
 }
 
 /** An API process (`api/main.ts`) on `port`, ready once its /readyz says so. */
-export async function startApiProcess(
+export function startApiProcess(
   system: TestSystem,
   port: number,
   env: Record<string, string>,
-  readyTimeoutMs = 30_000,
+  readyTimeoutMs?: number,
 ): Promise<ApiProcess> {
-  const api = spawnService(system, 'api/main.ts', {
-    API_HOST: '127.0.0.1',
-    API_PORT: String(port),
-    LOG_LEVEL: 'warn',
-    ...env,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(
-    api,
-    'API',
-    () =>
-      fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    readyTimeoutMs,
-  );
-  return { ...api, url };
-}
-
-/** A port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  return startApi(system, port, { env, base: APP_ENV }, readyTimeoutMs);
 }
 
 /**

@@ -1,0 +1,134 @@
+/**
+ * The composition root: how the store, the ComplyCube client, the activities, the worker and the
+ * API are wired from configuration. The worker and API processes, `npm start` and the in-process
+ * system of the tests and tools all build their parts here, so they run the same wiring; each
+ * brings only what is its own (its connections, its store, its workflow build, its tracing).
+ */
+import { Client, type Connection } from '@temporalio/client';
+import { type NativeConnection, Runtime } from '@temporalio/worker';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { createOnboardingActivities } from '../activities/onboarding-activities';
+import { apiMetricsFor, createApi, type ApiOptions } from '../api/app';
+import { ComplyCubeClient } from '../complycube/client';
+import { ConfigError, type Config } from '../config/config';
+import { complyCubeMetricsOn, type ComplyCubeMetrics } from '../observability/metrics';
+import { clientInterceptors, type Tracing } from '../observability/tracing';
+import type { DecisionStore } from '../store/decision-store';
+import { createOnboardingWorker, type OnboardingWorker } from '../worker/create-worker';
+import { promoteWhenPolling, type PromotionResult } from '../worker/deployment';
+import type { WorkflowBuild } from '../worker/workflow-build';
+import { complyCubeTaskQueue } from '../workflows/onboarding-contract';
+import type { AutoPromotePolicy } from '../config/config';
+
+/**
+ * What the parts are wired from: the configuration (`loadConfig`). The fleet-wide ComplyCube rate
+ * may be absent here (unlimited), which only the in-process system asks for.
+ */
+export type SystemConfig = Pick<Config, 'temporal' | 'policy' | 'complyCube' | 'api' | 'deployment'> & {
+  worker: Omit<Config['worker'], 'complyCubeRateLimit'> & { complyCubeRateLimit?: number | undefined };
+};
+
+/** A ComplyCube client as configured; a worker cannot run without a key, so neither can this. */
+export function complyCubeClient(settings: Config['complyCube'], metrics?: ComplyCubeMetrics): ComplyCubeClient {
+  if (!settings.apiKey) throw new ConfigError('invalid configuration: COMPLYCUBE_API_KEY is required');
+  return new ComplyCubeClient({
+    baseUrl: settings.baseUrl,
+    apiKey: settings.apiKey,
+    timeoutMs: settings.timeoutMs,
+    ...(metrics ? { metrics } : {}),
+  });
+}
+
+/** A Temporal client on `connection`, tracing its calls. */
+export function temporalClient(connection: Connection, namespace: string): Client {
+  return new Client({ connection, namespace, interceptors: clientInterceptors() });
+}
+
+/** What a worker is built from besides its configuration. */
+export interface WorkerParts {
+  connection: NativeConnection;
+  store: DecisionStore;
+  build: WorkflowBuild;
+  tracing?: Tracing | undefined;
+  /** The store as the activities see it (a slow store in a test); the store itself when absent. */
+  activityStore?: ((store: DecisionStore) => DecisionStore) | undefined;
+}
+
+/** The onboarding worker: activities on the configured ComplyCube and store, as a version of the deployment. */
+export function composeWorker(config: SystemConfig, parts: WorkerParts): Promise<OnboardingWorker> {
+  const { complyCubeRateLimit, ...limits } = config.worker;
+  return createOnboardingWorker({
+    connection: parts.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createOnboardingActivities({
+      complyCube: complyCubeClient(config.complyCube, complyCubeMetricsOn(Runtime.instance().metricMeter)),
+      store: parts.activityStore ? parts.activityStore(parts.store) : parts.store,
+    }),
+    build: parts.build,
+    ...(parts.tracing ? { tracing: parts.tracing } : {}),
+    deploymentName: config.deployment.deploymentName,
+    buildId: workerBuildId(config, parts.build),
+    ...limits,
+    ...(complyCubeRateLimit ? { complyCubeRateLimit } : {}),
+  });
+}
+
+/** The build ID a worker runs as: the configured one, else the workflow code's. */
+export function workerBuildId(config: SystemConfig, build: WorkflowBuild): string {
+  return config.deployment.buildId ?? build.buildId;
+}
+
+/**
+ * Waits until the worker's version polls both task queues, then reports where it stands and
+ * promotes it if `policy` says so (`worker/deployment.ts`). Only for a versioned worker.
+ */
+export function promoteWorkerVersion(
+  config: SystemConfig,
+  options: { client: Client; buildId: string; policy: AutoPromotePolicy; signal?: AbortSignal },
+): Promise<PromotionResult> {
+  const { deploymentName } = config.deployment;
+  if (!deploymentName) throw new Error('an unversioned worker has no version to promote');
+  return promoteWhenPolling({
+    client: options.client,
+    version: { deploymentName, buildId: options.buildId },
+    policy: options.policy,
+    taskQueues: [config.temporal.taskQueue],
+    activityTaskQueues: [complyCubeTaskQueue(config.temporal.taskQueue)],
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+/** What an API is built from besides its configuration. */
+export interface ApiParts {
+  temporal: Client;
+  store: DecisionStore;
+  logger?: FastifyBaseLogger;
+  /** Read per request, for a set-up that registers the webhook after the API listens. */
+  webhookSecret?: () => string | undefined;
+  /** Options no configuration sets: the tests' deadline and log level. */
+  overrides?: Partial<ApiOptions>;
+}
+
+/** The API: onboarding and review routes, the webhook, the console; evidence from ComplyCube when a key is set. */
+export function composeApi(config: SystemConfig, parts: ApiParts): Promise<FastifyInstance> {
+  const metrics = apiMetricsFor(parts.store);
+  return createApi({
+    temporal: parts.temporal,
+    store: parts.store,
+    taskQueue: config.temporal.taskQueue,
+    policy: config.policy,
+    webhookSecret: parts.webhookSecret ?? config.complyCube.webhookSecret,
+    serviceTokens: config.api.serviceTokens,
+    reviewerTokens: config.api.reviewerTokens,
+    bodyLimitBytes: config.api.bodyLimitBytes,
+    idempotencyRetentionMs: config.api.idempotencyRetentionMs,
+    sessionTtlMs: config.api.sessionTtlMs,
+    ...(config.api.secureCookies !== undefined ? { secureCookies: config.api.secureCookies } : {}),
+    // Evidence for reviewers is read from ComplyCube, never kept: only with a key.
+    ...(config.complyCube.apiKey ? { complyCube: complyCubeClient(config.complyCube, metrics.complyCube) } : {}),
+    metrics,
+    ...(parts.logger ? { logger: parts.logger } : {}),
+    ...parts.overrides,
+  });
+}

@@ -107,10 +107,13 @@ async function once(ending: Ending): Promise<Run> {
     if (pid) process.kill(pid, 'SIGKILL');
     else run.problems.push('no dev/start.ts process found');
   } else {
-    process.kill(
-      -group,
-      ending === 'SIGINT to the group' ? 'SIGINT' : ending === 'SIGTERM to the group' ? 'SIGTERM' : 'SIGKILL',
-    );
+    const signal =
+      ending === 'SIGINT to the group' ? 'SIGINT' : ending === 'SIGTERM to the group' ? 'SIGTERM' : 'SIGKILL';
+    try {
+      process.kill(-group, signal);
+    } catch {
+      run.problems.push('npm start had already ended');
+    }
   }
   await Promise.race([exited, sleep(60_000)]);
   if (child.exitCode === null && child.signalCode === null) run.problems.push('npm start did not exit within 60 s');

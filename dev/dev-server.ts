@@ -1,10 +1,17 @@
 /**
  * The Temporal dev server for `npm start`, run from the CLI in a process group of its own, so a
  * Ctrl-C in the terminal reaches `npm start` only, which then stops the worker and the API while
- * Temporal is still up, and the dev server last.
+ * Temporal is still up, and the dev server last. A watchdog stops it when its starter is gone, even
+ * killed with SIGKILL, so it never holds its ports for the next start.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { Connection } from '@temporalio/client';
+
+const root = path.resolve(__dirname, '..');
+const watchdog = path.join(__dirname, 'dev-server-watchdog.ts');
 
 export interface DevServerOptions {
   cli: string;
@@ -20,6 +27,8 @@ export interface DevServerOptions {
 
 export interface DevServer {
   address: string;
+  /** Settles with its exit code when it exits, asked to or not. */
+  exited: Promise<number | null>;
   /** Graceful: SIGTERM, SIGKILL after 10 s. */
   stop(): Promise<void>;
   /** SIGKILL at once, as a crash would (the chaos suite). */
@@ -57,14 +66,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...options.searchAttributes.flatMap((attribute) => ['--search-attribute', attribute]),
     ...DEV_SERVER_DYNAMIC_CONFIG,
   ];
-  const server = spawn(options.cli, args, { detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Through the watchdog, whose stdin pipe is this process's lifeline (see dev-server-watchdog.ts).
+  const server = spawn(process.execPath, ['--import', 'tsx', watchdog, options.cli, ...args], {
+    cwd: root,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
   const address = `${options.ip}:${options.port}`;
-  // Whatever happens to this process, the dev server does not outlive it.
-  const killOnExit = () => {
-    if (server.exitCode === null) process.kill(-server.pid!, 'SIGKILL');
-  };
-  process.once('exit', killOnExit);
+  await untilListening(server, exited, address);
 
   const until = Date.now() + 60_000;
   for (;;) {
@@ -79,7 +89,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       }
     } catch (error) {
       if (Date.now() > until) {
-        server.kill('SIGKILL');
+        process.kill(-server.pid!, 'SIGKILL');
         throw new Error(`the Temporal dev server did not answer at ${address}: ${(error as Error).message}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -88,19 +98,46 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   return {
     address,
+    exited,
     async stop() {
-      process.removeListener('exit', killOnExit);
-      if (server.exitCode !== null) return;
-      process.kill(-server.pid!, 'SIGTERM');
-      const timer = setTimeout(() => process.kill(-server.pid!, 'SIGKILL'), 10_000);
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      server.stdin.end();
       await exited;
-      clearTimeout(timer);
     },
     async kill() {
-      process.removeListener('exit', killOnExit);
       if (server.exitCode !== null || server.signalCode !== null) return;
       process.kill(-server.pid!, 'SIGKILL');
       await exited;
     },
   };
+}
+
+/**
+ * Resolves once the CLI says it serves `address` (its "Server:" line, printed after it has bound its
+ * ports), passing its output on. Only then is the server at that address this one: a CLI that cannot
+ * bind exits, and another server on the port would otherwise answer in its place.
+ */
+function untilListening(
+  server: ChildProcessByStdio<Writable, Readable, null>,
+  exited: Promise<number | null>,
+  address: string,
+) {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      process.kill(-server.pid!, 'SIGKILL');
+      reject(new Error(`the Temporal dev server did not start listening at ${address} within 60 s`));
+    }, 60_000);
+    const lines = createInterface({ input: server.stdout });
+    lines.on('line', (line) => {
+      console.log(line);
+      if (/^Server:\s/.test(line)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the Temporal dev server exited with ${code} (its message is above)`));
+    });
+  });
 }

@@ -16,7 +16,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { apiConnectionOptions } from '../api/temporal-connection';
 import { createEmulator, type Emulator } from '../complycube-emulator/emulator';
 import { registerWebhook } from '../complycube-emulator/seed-applicant';
-import { ConfigError, loadConfig } from '../config/config';
+import { ConfigError, loadConfig, temporalConnectionOptions, type Config } from '../config/config';
 import { createLogger } from '../config/logging';
 import { installTracing } from '../observability/tracing';
 import { openDecisionStore, type DecisionStore } from '../store/decision-store';
@@ -27,7 +27,8 @@ import { temporalLogger } from '../worker/logging';
 import { loadWorkflowBuild } from '../worker/workflow-build';
 import { onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
 import { ensureConsoleBuilt } from './console-build';
-import { startDevServer } from './dev-server';
+import { startDevServer, type DevServer } from './dev-server';
+import { assertPortsFree, portSetting, startPorts } from './start-ports';
 import { findOrBuildTemporalCli } from './temporal-cli';
 
 const root = path.resolve(__dirname, '..');
@@ -38,14 +39,24 @@ const EMULATOR_KEY = 'test_emulator_key';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
-  const [host = '127.0.0.1', portText = '7233'] = config.temporal.address.split(':');
-  const temporalPort = Number(portText);
-  const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? temporalPort + 1000);
-  const emulatorPort = Number(process.env.EMULATOR_PORT ?? 8787);
+  // Its own dev server, unless TEMPORAL_ADDRESS names a server to use: never one it did not start.
+  const externalTemporal = process.env.TEMPORAL_ADDRESS ? config.temporal.address : undefined;
+  const host = '127.0.0.1';
+  const temporalPort = portSetting(process.env, 'TEMPORAL_DEV_PORT', 7233);
+  const uiPort = portSetting(process.env, 'TEMPORAL_UI_PORT', Math.min(temporalPort + 1000, 65535));
+  const emulatorPort = portSetting(process.env, 'EMULATOR_PORT', 8787);
   mkdirSync(path.join(root, '.data'), { recursive: true });
   // This runner owns SIGINT/SIGTERM, to stop the parts in reverse order; the SDK must not act on them too.
   // On a laptop the worker's metrics listen on loopback unless WORKER_METRICS_ADDRESS says otherwise.
   const workerMetrics = process.env.WORKER_METRICS_ADDRESS ? config.workerMetricsAddress : '127.0.0.1:9464';
+  // Every port checked before anything starts, so a taken one is named at once with what moves it.
+  await assertPortsFree(
+    startPorts(config, {
+      ...(externalTemporal ? {} : { temporal: { host, port: temporalPort, uiPort } }),
+      ...(config.complyCube.apiKey ? {} : { emulatorPort }),
+      ...(workerMetrics ? { workerMetrics } : {}),
+    }),
+  );
   installWorkerRuntime({ logger: temporalLogger(log, 'WARN'), metricsAddress: workerMetrics, shutdownSignals: [] });
   const tracing = installTracing('kyc-onboarding');
 
@@ -67,23 +78,21 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    const cli = await findOrBuildTemporalCli();
     ensureConsoleBuilt();
-    if (!cli) throw new ConfigError('npm start needs the Temporal CLI: install Go, or put `temporal` on PATH');
-    console.log('Starting the Temporal dev server…');
-    const server = await startDevServer({
-      cli,
-      ip: host,
-      port: temporalPort,
-      uiPort,
-      dbFilename: path.join(root, '.data', 'temporal.db'),
-      namespace: config.temporal.namespace,
-      searchAttributes: [`${onboardingStatusSearchAttribute.name}=Keyword`],
-    });
-    stops.push({ name: 'the Temporal dev server', stop: () => server.stop() });
+    const server = externalTemporal ? undefined : await startOwnDevServer(host, temporalPort, uiPort, config);
+    if (server) {
+      stops.push({ name: 'the Temporal dev server', stop: () => server.stop() });
+      // Everything here needs it: if it goes, say so and stop, rather than fail request by request.
+      void server.exited.then((code) => {
+        if (stopping) return;
+        console.error(`The Temporal dev server exited (code ${code}).`);
+        void stopAll(1);
+      });
+    }
+    const temporalOptions = server ? { address: server.address } : temporalConnectionOptions(config.temporal);
     const namespace = config.temporal.namespace;
-    const nativeConnection = await NativeConnection.connect({ address: server.address });
-    const clientConnection = await Connection.connect(apiConnectionOptions({ address: server.address }));
+    const nativeConnection = await NativeConnection.connect(temporalOptions);
+    const clientConnection = await Connection.connect(apiConnectionOptions(temporalOptions));
     stops.push({
       name: 'the Temporal connections',
       stop: async () => {
@@ -131,12 +140,12 @@ async function main(): Promise<void> {
       },
     });
     // A developer never promotes by hand: this build becomes current as soon as it polls.
-    const versionLine = deploymentName
-      ? describePromotion(
-          { deploymentName, buildId },
-          await promoteWorkerVersion(system, { client, buildId, policy: 'always' }),
-        )
-      : `Worker unversioned (TEMPORAL_WORKER_VERSIONING=false), build ${buildId}`;
+    let versionLine = `Worker unversioned (TEMPORAL_WORKER_VERSIONING=false), build ${buildId}`;
+    if (deploymentName) {
+      const promotion = await promoteWorkerVersion(system, { client, buildId, policy: 'always' });
+      versionLine = describePromotion({ deploymentName, buildId }, promotion);
+      if (promotion.kind === 'not-promoted') throw new Error(versionLine);
+    }
     // Every code change adds a version to the dev server's deployment; keep the newest few.
     if (deploymentName) await pruneOldVersions(client, deploymentName, 10).catch(() => 0);
 
@@ -154,12 +163,14 @@ async function main(): Promise<void> {
       webhookSecret = (await registerWebhook(complyCubeUrl, EMULATOR_KEY, `${apiUrl}/webhooks/complycube`, 'npm start'))
         .secret;
     }
+    // "Running" only once a start would succeed: the version is current (above) and the API ready.
+    await untilReady(`${apiUrl}/readyz`);
 
     console.log(`
 KYC onboarding orchestrator is running. Ctrl-C stops everything.
 
-  Temporal          ${server.address}  (namespace ${namespace}, task queue ${config.temporal.taskQueue})
-  Temporal UI       http://${host}:${uiPort}
+  Temporal          ${temporalOptions.address}  (${server ? '' : 'TEMPORAL_ADDRESS; '}namespace ${namespace}, task queue ${config.temporal.taskQueue})
+  Temporal UI       ${server ? `http://${host}:${uiPort}` : 'that of the server at TEMPORAL_ADDRESS'}
   Worker            ${versionLine}
   Review console    ${apiUrl}/console/   (sign in with the reviewer token)
   API               ${apiUrl}   (docs: ${apiUrl}/docs)
@@ -173,4 +184,35 @@ ${devTokens ? `  Dev tokens        service: ${DEV_SERVICE_TOKEN}   reviewer (dev
   }
 }
 
-void main();
+/** The dev server on `host:port`, its data in `.data/temporal.db`, and the UI on `uiPort`. */
+async function startOwnDevServer(host: string, port: number, uiPort: number, config: Config): Promise<DevServer> {
+  const cli = await findOrBuildTemporalCli();
+  if (!cli) throw new ConfigError('npm start needs the Temporal CLI: install Go, or put `temporal` on PATH');
+  console.log('Starting the Temporal dev server…');
+  return startDevServer({
+    cli,
+    ip: host,
+    port,
+    uiPort,
+    dbFilename: path.join(root, '.data', 'temporal.db'),
+    namespace: config.temporal.namespace,
+    searchAttributes: [`${onboardingStatusSearchAttribute.name}=Keyword`],
+  });
+}
+
+/** Waits for `url` to answer 200, for up to 30 s. */
+async function untilReady(url: string): Promise<void> {
+  const until = Date.now() + 30_000;
+  for (let last = ''; ; await new Promise((resolve) => setTimeout(resolve, 250))) {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) }).catch((error: Error) => error);
+    if (!(response instanceof Error) && response.ok) return;
+    last = response instanceof Error ? response.message : `${response.status} ${await response.text()}`;
+    if (Date.now() > until) throw new Error(`the API did not become ready (${url}: ${last})`);
+  }
+}
+
+// What is refused before anything starts (the configuration, a taken port) is said in one message.
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,167 +1,99 @@
 /**
- * `npm run onboarding -- <command>`: operate onboardings directly through Temporal.
- *
- *   start  --client-id ID --address-id ID --document-id ID --live-video-id ID [--review-sla 24h ...]
- *   show   ONBOARDING_ID
- *   list   [--status awaiting_review]
- *   claim | release ONBOARDING_ID --reviewer NAME
- *   review ONBOARDING_ID --decision approve|reject --reason TEXT --reviewer NAME
- *   audit ONBOARDING_ID                      (the audit trail; needs DATABASE_URL)
- *   sync-review-queue                        (after upgrading to 0.3.0)
- *   withdraw ONBOARDING_ID
- *
- * Connection settings come from the environment, as for the worker (TEMPORAL_ADDRESS, ...).
+ * `npm run onboarding -- <command>`: operate onboardings directly through Temporal. `--help` lists
+ * the commands (client/usage.ts); connection settings come from the environment, as for the worker.
  */
 import { parseArgs } from 'node:util';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { describeZodError } from '../complycube/schemas';
-import { clientInterceptors } from '../observability/tracing';
+import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig, temporalConnectionOptions } from '../config/config';
+import { clientInterceptors } from '../observability/tracing';
+import { listCommand, showCommand, startCommand, withdrawCommand } from './onboarding-commands';
 import {
   auditCommand,
   claimCommand,
   reviewCommand,
   syncReviewQueueCommand,
-  UsageError,
   type ReviewCommandContext,
 } from './review-commands';
-import { onboardingStartOptions } from './start-options';
-import {
-  WORKFLOW_TYPE,
-  getStateQuery,
-  onboardingIdFromWorkflowId,
-  onboardingRequestSchema,
-  onboardingStatusSchema,
-  onboardingStatusSearchAttribute,
-  onboardingWorkflowId,
-  policyOverridesSchema,
-  resolvePolicy,
-} from '../workflows/onboarding-contract';
+import { COMMAND_HELP, isCommand, RefusedError, USAGE, UsageError, type CommandName } from './usage';
 
-const USAGE = `usage: npm run onboarding -- <command>
-  start    --client-id ID --address-id ID --document-id ID --live-video-id ID [--reverify]
-           [--check-timeout D] [--review-sla D] [--review-expiry D]      (D: 30s, 15m, 24h, 7d;
-           defaults from POLICY_* in the environment, else 24h, 24h, 30d)
-  show     ONBOARDING_ID
-  list     [--status checks_running|awaiting_review|escalated|awaiting_second_approval|approved|rejected|withdrawn]
-  claim    ONBOARDING_ID --reviewer NAME      (holds the case for the policy's claim lease)
-  release  ONBOARDING_ID --reviewer NAME
-  review   ONBOARDING_ID --decision approve|reject --reason TEXT --reviewer NAME
-  audit    ONBOARDING_ID                      (the audit trail; needs DATABASE_URL)
-  sync-review-queue                           (puts runs in review before 0.3.0 on the review queue)
-  withdraw ONBOARDING_ID`;
+const OPTIONS = {
+  'client-id': { type: 'string' },
+  'address-id': { type: 'string' },
+  'document-id': { type: 'string' },
+  'live-video-id': { type: 'string' },
+  'check-timeout': { type: 'string' },
+  'review-sla': { type: 'string' },
+  'review-expiry': { type: 'string' },
+  reverify: { type: 'boolean' },
+  status: { type: 'string' },
+  decision: { type: 'string' },
+  reason: { type: 'string' },
+  reviewer: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+const NEEDS_ID: readonly CommandName[] = ['show', 'claim', 'release', 'review', 'audit', 'withdraw'];
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
-async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      'client-id': { type: 'string' },
-      'address-id': { type: 'string' },
-      'document-id': { type: 'string' },
-      'live-video-id': { type: 'string' },
-      'check-timeout': { type: 'string' },
-      'review-sla': { type: 'string' },
-      'review-expiry': { type: 'string' },
-      reverify: { type: 'boolean' },
-      status: { type: 'string' },
-      decision: { type: 'string' },
-      reason: { type: 'string' },
-      reviewer: { type: 'string' },
-    },
-  });
-  const onboardingArg = () => {
-    const id = positionals[0];
-    if (!id) throw new UsageError(`${command} needs an ONBOARDING_ID`);
-    return id;
-  };
-
-  const config = loadConfig();
-  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
-  const client = new Client({ connection, namespace: config.temporal.namespace, interceptors: clientInterceptors() });
-  const desk: ReviewCommandContext = { client, config, print };
+/** Parses the command line; unknown options are usage errors that name the command. */
+function parse(command: CommandName, args: string[]) {
   try {
-    switch (command) {
-      case 'start': {
-        const policy = Object.fromEntries(
-          (
-            [
-              ['checkTimeout', values['check-timeout']],
-              ['reviewSla', values['review-sla']],
-              ['reviewExpiry', values['review-expiry']],
-            ] as const
-          ).filter(([, value]) => value !== undefined),
-        );
-        const parsed = onboardingRequestSchema.safeParse({
-          clientId: values['client-id'],
-          addressId: values['address-id'],
-          documentId: values['document-id'],
-          liveVideoId: values['live-video-id'],
-        });
-        if (!parsed.success) throw new UsageError(describeZodError(parsed.error));
-        const overrides = policyOverridesSchema.safeParse(policy);
-        if (!overrides.success) throw new UsageError(describeZodError(overrides.error));
-        const resolved = resolvePolicy(config.policy, overrides.data);
-        if (!resolved.success) throw new UsageError(describeZodError(resolved.error));
-        const request = parsed.data;
-        try {
-          const handle = await client.workflow.start(
-            WORKFLOW_TYPE,
-            onboardingStartOptions(request, config.temporal.taskQueue, resolved.data, values.reverify ?? false),
-          );
-          print({ onboardingId: request.clientId, workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
-        } catch (error) {
-          if (error instanceof WorkflowExecutionAlreadyStartedError) {
-            throw new UsageError(
-              `client ${request.clientId} has an onboarding running, or one that ended (--reverify starts a new run then)`,
-            );
-          }
-          throw error;
-        }
-        return;
-      }
-      case 'show':
-        print(await client.workflow.getHandle(onboardingWorkflowId(onboardingArg())).query(getStateQuery));
-        return;
-      case 'list': {
-        const status = values.status === undefined ? undefined : onboardingStatusSchema.safeParse(values.status);
-        if (status && !status.success) throw new UsageError(`unknown status ${values.status}`);
-        const query = [`WorkflowType = '${WORKFLOW_TYPE}'`];
-        if (status?.data) query.push(`${onboardingStatusSearchAttribute.name} = '${status.data}'`);
-        for await (const execution of client.workflow.list({ query: query.join(' AND ') })) {
-          console.log(
-            [
-              onboardingIdFromWorkflowId(execution.workflowId) ?? execution.workflowId,
-              execution.typedSearchAttributes.get(onboardingStatusSearchAttribute) ?? '-',
-              execution.startTime.toISOString(),
-            ].join('\t'),
-          );
-        }
-        return;
-      }
-      case 'claim':
-      case 'release':
-        await claimCommand(desk, onboardingArg(), values.reviewer, command === 'release');
-        return;
-      case 'review':
-        await reviewCommand(desk, onboardingArg(), values);
-        return;
-      case 'audit':
-        await auditCommand(desk, onboardingArg());
-        return;
-      case 'sync-review-queue':
-        await syncReviewQueueCommand(desk);
-        return;
-      case 'withdraw':
-        await client.workflow.getHandle(onboardingWorkflowId(onboardingArg())).cancel();
-        console.log('cancellation requested; the onboarding records "withdrawn"');
-        return;
-      default:
-        throw new UsageError(command ? `unknown command ${command}` : 'no command');
-    }
+    return parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]}`, command);
+  }
+}
+
+async function run(desk: ReviewCommandContext, command: CommandName, values: Values, positionals: string[]) {
+  const onboardingId = () => {
+    if (!positionals[0]) throw new UsageError(`${command} needs an ONBOARDING_ID.`, command);
+    return positionals[0];
+  };
+  switch (command) {
+    case 'start':
+      return startCommand(desk, values);
+    case 'show':
+      return showCommand(desk, onboardingId());
+    case 'list':
+      return listCommand(desk, values.status);
+    case 'claim':
+    case 'release':
+      return claimCommand(desk, onboardingId(), values.reviewer, command === 'release');
+    case 'review':
+      return reviewCommand(desk, onboardingId(), values);
+    case 'audit':
+      return auditCommand(desk, onboardingId());
+    case 'sync-review-queue':
+      return syncReviewQueueCommand(desk);
+    case 'withdraw':
+      return withdrawCommand(desk, onboardingId());
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
+    const topic = rest[0];
+    console.log(isCommand(topic) ? `usage: npm run onboarding -- ${COMMAND_HELP[topic]}` : USAGE);
+    return;
+  }
+  if (!isCommand(first)) throw new UsageError(`Unknown command "${first}".`);
+  const { values, positionals } = parse(first, rest);
+  if (values.help) {
+    console.log(`usage: npm run onboarding -- ${COMMAND_HELP[first]}`);
+    return;
+  }
+  if (NEEDS_ID.includes(first) && !positionals[0]) throw new UsageError(`${first} needs an ONBOARDING_ID.`, first);
+  const config = loadConfig();
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal)).catch((error: Error) => {
+    throw new Error(`Temporal at ${config.temporal.address} cannot be reached (${error.message}).`);
+  });
+  try {
+    const client = new Client({ connection, namespace: config.temporal.namespace, interceptors: clientInterceptors() });
+    await run({ client, config, print }, first, values, positionals);
   } finally {
     await connection.close();
   }
@@ -169,8 +101,16 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${USAGE}`);
+    // The mistake and the one command's usage, not the whole page: `--help` has that.
+    const usage = error.command
+      ? `usage: npm run onboarding -- ${COMMAND_HELP[error.command].split('\n')[0]}`
+      : 'Commands: npm run onboarding -- --help';
+    console.error(`${error.message}\n${usage}`);
     process.exit(2);
+  }
+  if (error instanceof RefusedError) {
+    console.error(error.message);
+    process.exit(3);
   }
   console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.message : error);
   process.exit(1);

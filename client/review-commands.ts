@@ -22,9 +22,10 @@ import {
   syncReviewCaseUpdate,
   WORKFLOW_TYPE,
   type OnboardingState,
+  describeRefusal,
+  refusalCodeOf,
 } from '../workflows/onboarding-contract';
-
-export class UsageError extends Error {}
+import { RefusedError, UsageError } from './usage';
 
 export interface ReviewCommandContext {
   client: Client;
@@ -46,7 +47,7 @@ async function runUpdate(
   } catch (error) {
     if (!(error instanceof WorkflowUpdateFailedError)) throw error;
     const refusal = error.cause?.message ?? 'refused';
-    let recorded = 'not on the audit trail: set DATABASE_URL to record refused attempts from the CLI';
+    let recorded = 'It is not on the audit trail: set DATABASE_URL to record refused attempts from the CLI.';
     if ('databaseUrl' in config.store) {
       const store = await openDecisionStore({ databaseUrl: config.store.databaseUrl, poolMax: 1 });
       try {
@@ -59,14 +60,15 @@ async function runUpdate(
             refusal,
           }),
         );
-        recorded = 'recorded on the audit trail';
+        recorded = 'It was recorded on the audit trail.';
       } catch {
-        recorded = 'the decision store did not answer: not on the audit trail';
+        recorded = 'The decision store did not answer, so it is not on the audit trail.';
       } finally {
         await store.close();
       }
     }
-    throw new UsageError(`${attempt.kind} refused: ${refusal} (${recorded})`);
+    const code = refusalCodeOf(refusal) ?? 'refused';
+    throw new RefusedError(`The ${attempt.kind} was refused (${code}): ${describeRefusal(refusal)} ${recorded}`);
   }
 }
 
@@ -77,7 +79,7 @@ export async function claimCommand(
   release: boolean,
 ): Promise<void> {
   const request = claimRequestSchema.safeParse({ reviewer, channel: 'cli' });
-  if (!request.success) throw new UsageError(describeZodError(request.error));
+  if (!request.success) throw new UsageError(describeZodError(request.error), release ? 'release' : 'claim');
   const handle = context.client.workflow.getHandle(onboardingWorkflowId(onboardingId));
   const state = await runUpdate(
     context,
@@ -94,7 +96,7 @@ export async function reviewCommand(
   values: { decision?: string; reason?: string; reviewer?: string },
 ): Promise<void> {
   const review = reviewUpdateSchema.safeParse({ ...values, channel: 'cli' });
-  if (!review.success) throw new UsageError(describeZodError(review.error));
+  if (!review.success) throw new UsageError(describeZodError(review.error), 'review');
   const handle = context.client.workflow.getHandle(onboardingWorkflowId(onboardingId));
   const state = await runUpdate(
     context,
@@ -109,7 +111,8 @@ export async function reviewCommand(
 export async function auditCommand(context: ReviewCommandContext, onboardingId: string): Promise<void> {
   if (!('databaseUrl' in context.config.store)) {
     throw new UsageError(
-      'audit reads the decision store: set DATABASE_URL (the embedded store of npm start is read through the API: GET /v1/onboardings/:id/audit)',
+      'audit reads the decision store: set DATABASE_URL (the embedded store of npm start is read through the API: GET /v1/onboardings/:id/audit).',
+      'audit',
     );
   }
   const store = await openDecisionStore({ databaseUrl: context.config.store.databaseUrl, poolMax: 1 });

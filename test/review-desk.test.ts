@@ -350,7 +350,11 @@ describe('the review desk: claims, four-eyes, signals, audit, queue, evidence, s
       await assert.rejects(
         cli('review', id, '--decision', 'approve', '--reason', 'not yours', '--reviewer', 'dave'),
         (error: { code: number; stderr: string }) =>
-          error.code === 2 && /claimed_by_other/.test(error.stderr) && /recorded on the audit trail/.test(error.stderr),
+          error.code === 3 &&
+          /claimed_by_other/.test(error.stderr) &&
+          /Another reviewer holds this case/.test(error.stderr) &&
+          /recorded on the audit trail/.test(error.stderr) &&
+          !/usage:/.test(error.stderr),
       );
       const decided = await cli(
         'review',

@@ -1,0 +1,53 @@
+/** The operator CLI's help: one line per command, and a paragraph per command for `<command> --help`. */
+
+export const COMMAND_HELP = {
+  start: `start --client-id ID --address-id ID --document-id ID --live-video-id ID [--reverify]
+         [--check-timeout D] [--review-sla D] [--review-expiry D]
+  Starts an onboarding (workflow onboarding-<client ID>). D is a duration: 30s, 15m, 24h, 7d;
+  unset ones come from POLICY_* in the environment, else 24h, 24h and 30d. --reverify starts a
+  new run for a client whose onboarding has ended.`,
+  show: `show ONBOARDING_ID
+  Prints the onboarding as it stands (the getState query): status, checks, review, decision.`,
+  list: `list [--status checks_running|awaiting_review|escalated|awaiting_second_approval|approved|rejected|withdrawn]
+  Lists onboardings (ID, status, start time), from Temporal's visibility.`,
+  claim: `claim ONBOARDING_ID --reviewer NAME
+  Holds the case for the policy's claim lease (claim again to renew).`,
+  release: `release ONBOARDING_ID --reviewer NAME
+  Lets a claimed case go.`,
+  review: `review ONBOARDING_ID --decision approve|reject --reason TEXT --reviewer NAME
+  Decides a case waiting for review (the submitReview Update, channel cli).`,
+  audit: `audit ONBOARDING_ID
+  Prints the audit trail: every claim, release, approval, decision and refused attempt
+  (reads the decision store: needs DATABASE_URL).`,
+  'sync-review-queue': `sync-review-queue
+  Writes every running case in review to the review queue (after upgrading from before 0.3.0).`,
+  withdraw: `withdraw ONBOARDING_ID
+  Cancels the onboarding; it records "withdrawn".`,
+} as const;
+
+export type CommandName = keyof typeof COMMAND_HELP;
+
+export const isCommand = (name: string | undefined): name is CommandName =>
+  name !== undefined && Object.hasOwn(COMMAND_HELP, name);
+
+export const USAGE = `usage: npm run onboarding -- <command> [options]     (<command> --help for one command)
+
+${Object.values(COMMAND_HELP)
+  .map((help) => `  ${help.split('\n')[0]}`)
+  .join('\n')}
+
+Connection settings come from the environment or a Temporal CLI profile, as for the worker
+(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_PROFILE, ...).`;
+
+/** A command line that cannot run: said with the command's own usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: CommandName,
+  ) {
+    super(message);
+  }
+}
+
+/** The workflow refused the request (a claim, a decision): said as a sentence, exit code 3, no usage. */
+export class RefusedError extends Error {}

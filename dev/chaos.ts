@@ -1,11 +1,11 @@
 /**
- * `npm run chaos -- --onboardings N [--seed S]`: the chaos suite (test/chaos/chaos.ts) on this
+ * `npm run chaos -- --onboardings N [--seed S]`: the chaos suite (dev/chaos/chaos.ts) on this
  * machine's PostgreSQL (or an embedded one). Prints every fault kind's count and the checks;
  * exits 1 if anything was lost, stuck, checked twice or never, or decided twice or wrongly.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { chaosPassed, describeChaos, runChaos } from '../test/chaos/chaos';
+import { chaosPassed, describeChaos, runChaos } from './chaos/chaos';
 import { provideTestDatabase } from './test-postgres';
 
 const USAGE = 'usage: npm run chaos -- [--onboardings N (100)] [--seed S]';

@@ -1,10 +1,10 @@
 /**
  * `npm run fuzz -- [--runs N] [--seed S]`: property-based requests to every route of an API on a
- * real dev server, worker and emulator (test/fuzz/api-fuzz.ts). Prints the seed and the answers
+ * real dev server, worker and emulator (dev/fuzz/api-fuzz.ts). Prints the seed and the answers
  * by status; exits 1 on any 5xx or error in the wrong shape.
  */
 import { parseArgs } from 'node:util';
-import { describeReport, fuzzApi } from '../test/fuzz/api-fuzz';
+import { describeReport, fuzzApi } from './fuzz/api-fuzz';
 import { startInProcessSystem } from '../system/in-process';
 
 const USAGE = 'usage: npm run fuzz -- [--runs N (1000)] [--seed S]';

@@ -1,6 +1,6 @@
 /**
  * `npm run test:production`: the production topology of docker-compose.yml without Docker
- * (test/production/topology.ts: the Temporal server built from source at the compose file's
+ * (dev/production/topology.ts: the Temporal server built from source at the compose file's
  * version, on PostgreSQL, set up by the compose file's own scripts), then the worker-restart and
  * scale-out tests and the topology's own tests against it: two workers and two APIs on one real
  * Temporal and one PostgreSQL.
@@ -8,8 +8,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
-import { connectionBudget } from '../test/production/budget';
-import { startProductionTopology, type TopologyFacts } from '../test/production/topology';
+import { connectionBudget } from './production/budget';
+import { startProductionTopology, type TopologyFacts } from './production/topology';
 import { findOrBuildTemporalCli } from './temporal-cli';
 
 const root = path.resolve(__dirname, '..');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { describeReport, fuzzApi } from './fuzz/api-fuzz';
+import { describeReport, fuzzApi } from '../dev/fuzz/api-fuzz';
 import { startTestSystem, type TestSystem } from './helpers/system';
 
 /**
- * Property-based requests to every route (test/fuzz/api-fuzz.ts); `npm run fuzz -- --runs N` for
+ * Property-based requests to every route (dev/fuzz/api-fuzz.ts); `npm run fuzz -- --runs N` for
  * more. FUZZ_SEED replays a run; the seed is printed either way.
  */
 describe('the API under fuzzed requests', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chaosPassed, describeChaos, runChaos } from './chaos/chaos';
+import { chaosPassed, describeChaos, runChaos } from '../dev/chaos/chaos';
 import { TEST_DATABASE_URL } from './helpers/system';
 
 /**

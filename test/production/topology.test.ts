@@ -5,9 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import { Client as PgClient } from 'pg';
 import { freePort, startApiProcess, startWorkerProcess, type ServiceProcess } from '../helpers/processes';
 import { EXTERNAL_TEMPORAL, REVIEWER_TOKEN, SERVICE_TOKEN, startTestSystem, type TestSystem } from '../helpers/system';
-import { connectionBudget } from './budget';
-import { imageTag, loadCompose, ROOT } from './compose';
-import { runNamespaceSetup, runSchemaSetup, type TopologyFacts } from './topology';
+import { connectionBudget } from '../../dev/production/budget';
+import { imageTag, loadCompose, ROOT } from '../../dev/production/compose';
+import { runNamespaceSetup, runSchemaSetup, type TopologyFacts } from '../../dev/production/topology';
 
 /**
  * The production topology itself (`npm run test:production` sets it up from docker-compose.yml):

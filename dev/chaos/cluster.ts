@@ -7,13 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freshDatabase } from '../helpers/database';
+import { freshDatabase } from '../../system/fresh-database';
 import { registerWebhook } from '../../complycube-emulator/seed-applicant';
-import { startDevServer, type DevServer } from '../../dev/dev-server';
-import { findOrBuildTemporalCli } from '../../dev/temporal-cli';
-import { freePort } from '../../dev/test-postgres';
+import { startDevServer, type DevServer } from '../dev-server';
+import { findOrBuildTemporalCli } from '../temporal-cli';
+import { freePort } from '../test-postgres';
 import { onboardingStatusSearchAttribute } from '../../workflows/onboarding-contract';
-import { spawnNodeService, waitUntilReady, type ServiceProcess } from '../helpers/processes';
+import { spawnNodeService, waitUntilReady, type ServiceProcess } from '../../system/service-processes';
 
 export const CHAOS_EMULATOR_KEY = 'test_chaos_key';
 export const CHAOS_SERVICE_TOKEN = 'chaos-service-token-0123456789';

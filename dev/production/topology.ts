@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
-import { goBinary, goInstall, isExecutable } from '../../dev/go-install';
-import { findOrBuildTemporalCli } from '../../dev/temporal-cli';
-import { startEmbeddedPostgres } from '../../dev/test-postgres';
+import { goBinary, goInstall, isExecutable } from '../go-install';
+import { findOrBuildTemporalCli } from '../temporal-cli';
+import { startEmbeddedPostgres } from '../test-postgres';
 import { hostPathOf, imageTag, loadCompose, ROOT, type Compose } from './compose';
 
 export interface ProductionTopology {

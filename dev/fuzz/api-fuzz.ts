@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { signWebhookBody } from '../../complycube/webhook-signature';
-import { REVIEWER_TOKEN, SERVICE_TOKEN, type TestSystem } from '../helpers/system';
+import type { InProcessSystem } from '../../system/in-process';
+import { REVIEWER_TOKEN, SERVICE_TOKEN } from '../../system/in-process-credentials';
 
 export interface FuzzOptions {
   runs: number;
@@ -258,7 +259,7 @@ function problem(status: number, text: string, method: string): string | undefin
   return undefined;
 }
 
-export async function fuzzApi(system: TestSystem, options: FuzzOptions): Promise<FuzzReport> {
+export async function fuzzApi(system: InProcessSystem, options: FuzzOptions): Promise<FuzzReport> {
   const seed = options.seed ?? randomBytes(4).readUInt32BE(0);
   const statuses: Record<number, number> = {};
   const property = fc.asyncProperty(

@@ -37,20 +37,13 @@ export function onboardingStartOptions(
 /** The onboarding's static details for the Temporal UI: the ComplyCube IDs and the policy it runs under. */
 export function onboardingStaticDetails(request: OnboardingRequest, policy: OnboardingPolicy): string {
   const secondApproval: Record<OnboardingPolicy['secondApproval'], string> = {
-    identity_fraud_attention: 'when the identity fraud check needs attention',
-    any_review: 'for every reviewed approval',
+    identity_fraud_attention: 'on fraud attention',
+    any_review: 'on every review',
     never: 'never',
   };
+  // Two short paragraphs: the UI's panel clips after about four lines. The full policy is the input.
   return [
-    '**ComplyCube objects**',
-    `- client \`${request.clientId}\``,
-    `- address \`${request.addressId}\` · document \`${request.documentId}\` · live video \`${request.liveVideoId}\``,
-    '',
-    '**Policy**',
-    `- check timeout ${policy.checkTimeout} · poll every ${policy.pollInterval} up to ${policy.maxPollInterval} · ComplyCube call timeout ${policy.callTimeout}`,
-    `- review SLA ${policy.reviewSla} · review expires after ${policy.reviewExpiry} · claim lease ${policy.claimLease}`,
-    `- second approval: ${secondApproval[policy.secondApproval]} · decisions by signal: ${policy.signalDecisions}`,
-    '',
-    'Why it waits and what each check found: *Current Details*. Decide through the review console, the API or `npm run onboarding -- review`.',
-  ].join('\n');
+    `**ComplyCube** address \`${request.addressId}\` · document \`${request.documentId}\` · live video \`${request.liveVideoId}\``,
+    `**Policy** checks ${policy.checkTimeout} · SLA ${policy.reviewSla} · expiry ${policy.reviewExpiry} · 4-eyes ${secondApproval[policy.secondApproval]} · signals ${policy.signalDecisions}`,
+  ].join('\n\n');
 }

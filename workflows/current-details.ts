@@ -15,11 +15,14 @@ const CHECK_NAMES: Record<CheckType, string> = {
 /** A time to the minute, in UTC, without the year: enough to read a deadline, short enough for the panel. */
 const minute = (iso: string | undefined) => (iso ? `${iso.slice(5, 16).replace('T', ' ')}Z` : '?');
 
+/** `databaseAnalysis.police` → `police`: the field says what needs attention; `getState` has the full name. */
+const shortAnalysis = (name: string) => name.slice(name.lastIndexOf('.') + 1);
+
 function checkText(check: CheckState): string {
   const verdict =
     check.status === 'complete'
       ? check.outcome === 'attention'
-        ? `**attention**${check.attentionAnalyses.length ? ` (${check.attentionAnalyses.join(', ')})` : ''}`
+        ? `**attention**${check.attentionAnalyses.length ? ` (${check.attentionAnalyses.map(shortAnalysis).join(', ')})` : ''}`
         : (check.outcome ?? 'complete')
       : check.status === 'error'
         ? `**error** (${check.error ?? 'unknown'})`
@@ -36,57 +39,56 @@ function deciders(d: OnboardingDecision): string {
   return `by ${names}${d.channel ? ` (${d.channel}${asserted})` : ''}`;
 }
 
-/** The outcome, with a mark that tells an approval from a rejection at a glance. */
+/**
+ * The outcome and when, its first word in capitals so that an approval and a rejection differ at a
+ * glance (words, not emoji: the UI's font may have no glyph for them).
+ */
 function outcomeLine(d: OnboardingDecision): string {
-  if (d.decision === 'withdrawn') return '⏹ **Withdrawn**: the onboarding was cancelled';
-  const head = d.decision === 'approved' ? '✅ **Approved**' : '⛔ **Rejected**';
-  if (d.decidedByKind === 'automatic') return `${head} automatically: both checks clear`;
-  if (d.decidedByKind === 'system') return `${head}: the review expired without a decision`;
-  return `${head} ${deciders(d)}`;
+  const when = ` · ${minute(d.decidedAt)}`;
+  if (d.decision === 'withdrawn') return `**WITHDRAWN**: the onboarding was cancelled${when}`;
+  const head = d.decision === 'approved' ? '**APPROVED**' : '**REJECTED**';
+  if (d.decidedByKind === 'automatic') return `${head} automatically: both checks clear${when}`;
+  if (d.decidedByKind === 'system') return `${head}: the review expired without a decision${when}`;
+  return `${head} ${deciders(d)}${when}`;
 }
 
 /** Where an undecided case stands. */
 function stateLine(state: OnboardingState): string {
-  const late = state.escalated ? ', past its SLA' : '';
   switch (state.status) {
     case 'awaiting_second_approval':
-      return `⏳ **Waiting for a second approval**${late} (first: ${state.firstApproval?.reviewer ?? '?'})`;
+      return `**WAITING** for a second approval (first: ${state.firstApproval?.reviewer ?? '?'})${deadlines(state)}`;
     case 'awaiting_review':
     case 'escalated':
-      return `⏳ **Waiting for review**${late}: ${state.reviewReasons.join(', ')}`;
+      // Why it waits is the checks' line below: the reasons are those verdicts.
+      return `**WAITING** for review${deadlines(state)}`;
     default: {
       const checks = Object.values(state.checks);
       const done = checks.filter((c) => c.status !== 'creating' && c.status !== 'pending').length;
-      return `🔄 **Checks running**: ${done} of ${checks.length} done`;
+      return `**CHECKS RUNNING**: ${done} of ${checks.length} done`;
     }
   }
 }
 
-/** The review's deadlines and who holds the case, while it waits for a reviewer. */
-function reviewLine(state: OnboardingState): string | undefined {
-  if (state.decision || !state.reviewEscalatesAt) return undefined;
+/** The review's deadlines and who holds the case, appended to the line of a case waiting for a reviewer. */
+function deadlines(state: OnboardingState): string {
+  if (!state.reviewEscalatesAt) return '';
   const parts = [
-    `SLA ${minute(state.reviewEscalatesAt)}${state.escalated ? ' (passed)' : ''}`,
+    `${state.escalated ? 'past SLA' : 'SLA'} ${minute(state.reviewEscalatesAt)}`,
     `expires ${minute(state.reviewExpiresAt)}`,
   ];
   if (state.secondApprovalRequired && !state.firstApproval) parts.push('4-eyes');
-  if (state.claim) parts.push(`claimed by ${state.claim.reviewer} until ${minute(state.claim.expiresAt)}`);
-  return parts.join(' · ');
+  if (state.claim) parts.push(`claimed by ${state.claim.reviewer}`);
+  return ` · ${parts.join(' · ')}`;
 }
 
-/** When it was decided, and why it had gone to review (codes only). */
-function decidedLine(d: OnboardingDecision): string {
-  const reviewed = d.reviewReasons.length ? ` · reviewed for ${d.reviewReasons.join(', ')}` : '';
-  return `Decided ${minute(d.decidedAt)}${reviewed}`;
-}
-
-/** Markdown, one short paragraph per line (the UI joins single line breaks): three or four in all. */
+/**
+ * Markdown, one short paragraph per line (the UI joins single line breaks): two, as the UI's panel
+ * shows about three lines of text before it clips.
+ */
 export function renderCurrentDetails(state: OnboardingState): string {
   const lines = [
     state.decision ? outcomeLine(state.decision) : stateLine(state),
     Object.values(state.checks).map(checkText).join(' · '),
-    reviewLine(state),
-    state.decision ? decidedLine(state.decision) : undefined,
   ];
-  return lines.filter((line) => line !== undefined).join('\n\n');
+  return lines.join('\n\n');
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { bundleWorkflows, buildIdOf } from '../worker/workflow-build';
 import { workflowBuild } from './helpers/system';
+import { releases } from './replay/releases';
 
 const root = path.resolve(__dirname, '..');
 const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -44,5 +45,17 @@ describe('the workflow build', () => {
       };
       assert.equal(installed.version, spec, `${name} installed as locked`);
     }
+  });
+
+  // docs/versioning.md's release rule, enforced: the build on main is the one runs start on next,
+  // and only its recorded histories let a later change prove it does not break them.
+  it('has its histories recorded under test/replay/histories (npm run fixtures:record)', async () => {
+    const { buildId } = await workflowBuild();
+    const recorded = releases().map((release) => release.manifest.buildId);
+    assert.ok(
+      recorded.includes(buildId),
+      `workflow build ${buildId} has no folder under test/replay/histories: this change touches workflow code, ` +
+        'so record its histories with `npm run fixtures:record` and commit the folder (docs/versioning.md)',
+    );
   });
 });

@@ -55,7 +55,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
 
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: options.logLevel ?? 'info' } }),
-    // One line per request, written when it is answered (below), instead of two.
+    // One line per request, written when it is answered (logEachResponse), instead of two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
     genReqId: (request) => {
@@ -66,40 +66,12 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  // Keep the raw bytes: the webhook signature is over the body exactly as sent.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    request.rawBody = body;
-    if (body.length === 0) return done(null, undefined);
-    try {
-      done(null, JSON.parse(body.toString('utf8')) as unknown);
-    } catch {
-      // A signed webhook body that is not JSON is still ComplyCube's: its route answers it.
-      if (request.url === WEBHOOK_PATH) {
-        request.invalidJson = true;
-        return done(null, undefined);
-      }
-      done(new HttpError(400, 'invalid_json', 'The request body is not valid JSON'), undefined);
-    }
-  });
-
+  keepRawJsonBodies(app);
   observe(app, metrics);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-
-  app.addHook('onResponse', async (request, reply) => {
-    // The route pattern, not the URL: IDs are in the path, nothing personal, but the query is not logged.
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      `${request.method} ${request.url.split('?')[0]} ${reply.statusCode}`,
-    );
-  });
+  logEachResponse(app);
 
   await app.register(cookie);
   // Security headers everywhere; the console's pages add their own strict Content-Security-Policy
@@ -128,4 +100,39 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   }
   await consoleAssets(app);
   return app;
+}
+
+/** Parses JSON bodies itself, keeping the raw bytes: the webhook signature is over the body exactly as sent. */
+function keepRawJsonBodies(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    request.rawBody = body;
+    if (body.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(body.toString('utf8')) as unknown);
+    } catch {
+      // A signed webhook body that is not JSON is still ComplyCube's: its route answers it.
+      if (request.url === WEBHOOK_PATH) {
+        request.invalidJson = true;
+        return done(null, undefined);
+      }
+      done(new HttpError(400, 'invalid_json', 'The request body is not valid JSON'), undefined);
+    }
+  });
+}
+
+/** One line per request, written when it is answered. */
+function logEachResponse(app: FastifyInstance): void {
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, not the URL: IDs are in the path, nothing personal, but the query is not logged.
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      `${request.method} ${request.url.split('?')[0]} ${reply.statusCode}`,
+    );
+  });
 }

@@ -3,8 +3,13 @@
  * request while one runs gets that one; after one has ended, that one's outcome, unless it asks
  * for a new run (`reverify`); another request for a client whose onboarding runs is a conflict.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
 import { onboardingStartOptions } from '../client/start-options';
+import type { DecisionStore } from '../store/decision-store';
 import {
   WORKFLOW_TYPE,
   onboardingRequestSchema,
@@ -25,10 +30,7 @@ export async function startOnboarding(
   const { temporal, store, withDeadline } = context;
   const onboardingId = request.clientId;
   const workflowId = onboardingWorkflowId(onboardingId);
-  const answer = (statusCode: 200 | 201, runId: string, status: string, extra: object = {}): Answer => ({
-    statusCode,
-    body: { onboardingId, workflowId, runId, status, ...extra, links: onboardingLinks(onboardingId) },
-  });
+  const ended = (description?: WorkflowExecutionDescription) => endedAnswer(store, onboardingId, description);
 
   /** The run of this workflow ID as Temporal has it, or undefined when it has none (or forgot it). */
   const current = () =>
@@ -37,47 +39,11 @@ export async function startOnboarding(
       throw error;
     });
 
-  /** A running onboarding: this request again (200), or another request for the client (409). */
-  const running = (description: NonNullable<Awaited<ReturnType<typeof current>>>): Answer => {
-    const inputs = onboardingRequestSchema.safeParse(description.memo?.request);
-    const same =
-      inputs.success &&
-      (Object.keys(request) as (keyof OnboardingRequest)[]).every((k) => inputs.data[k] === request[k]);
-    if (!same) {
-      throw new HttpError(
-        409,
-        'onboarding_in_progress',
-        'This client has an onboarding in progress with other inputs',
-        {
-          onboardingId,
-          links: { self: onboardingLink(onboardingId) },
-        },
-      );
-    }
-    return answer(
-      200,
-      description.runId,
-      description.typedSearchAttributes.get(onboardingStatusSearchAttribute) ?? 'checks_running',
-    );
-  };
-
-  /** An onboarding that has ended: its recorded decision, or what Temporal says of it. */
-  const ended = async (description?: Awaited<ReturnType<typeof current>>): Promise<Answer> => {
-    const [latest] = await store.decisionsFor(onboardingId);
-    if (latest && (!description || latest.runId === description.runId)) {
-      return answer(200, latest.runId, latest.decision, { decision: latest });
-    }
-    if (!description)
-      throw new HttpError(409, 'onboarding_in_flux', 'The onboarding changed while starting; try again');
-    const status = description.typedSearchAttributes.get(onboardingStatusSearchAttribute);
-    return answer(200, description.runId, status ?? description.status.name.toLowerCase());
-  };
-
   // Temporal forgets ended runs after its retention; the store does not. Without `reverify`, an
   // onboarding decided before is answered, not run again.
   if (!reverify && (await store.decisionsFor(onboardingId)).length > 0) {
     const description = await current();
-    return description?.status.name === 'RUNNING' ? running(description) : ended(description);
+    return description?.status.name === 'RUNNING' ? runningAnswer(request, description) : ended(description);
   }
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
@@ -89,15 +55,66 @@ export async function startOnboarding(
       );
       log.info({ workflowId, runId: handle.firstExecutionRunId, reverify }, 'Onboarding started');
       context.metrics.onboardingStarted('api');
-      return answer(201, handle.firstExecutionRunId, 'checks_running');
+      return answer(onboardingId, 201, handle.firstExecutionRunId, 'checks_running');
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
     const description = await current();
     if (!description) continue; // Gone between the start and the look: try again.
-    if (description.status.name === 'RUNNING') return running(description);
+    if (description.status.name === 'RUNNING') return runningAnswer(request, description);
     if (!reverify) return ended(description);
     // With reverify, an ended run does not block the start: it just ended; start again.
   }
   throw new HttpError(409, 'onboarding_in_flux', 'The onboarding changed while starting; try again');
+}
+
+function answer(
+  onboardingId: string,
+  statusCode: 200 | 201,
+  runId: string,
+  status: string,
+  extra: object = {},
+): Answer {
+  return {
+    statusCode,
+    body: {
+      onboardingId,
+      workflowId: onboardingWorkflowId(onboardingId),
+      runId,
+      status,
+      ...extra,
+      links: onboardingLinks(onboardingId),
+    },
+  };
+}
+
+/** A running onboarding: this request again (200), or another request for the client (409). */
+function runningAnswer(request: OnboardingRequest, description: WorkflowExecutionDescription): Answer {
+  const onboardingId = request.clientId;
+  const inputs = onboardingRequestSchema.safeParse(description.memo?.request);
+  const same =
+    inputs.success && (Object.keys(request) as (keyof OnboardingRequest)[]).every((k) => inputs.data[k] === request[k]);
+  if (!same) {
+    throw new HttpError(409, 'onboarding_in_progress', 'This client has an onboarding in progress with other inputs', {
+      onboardingId,
+      links: { self: onboardingLink(onboardingId) },
+    });
+  }
+  const status = description.typedSearchAttributes.get(onboardingStatusSearchAttribute) ?? 'checks_running';
+  return answer(onboardingId, 200, description.runId, status);
+}
+
+/** An onboarding that has ended: its recorded decision, or what Temporal says of it. */
+async function endedAnswer(
+  store: DecisionStore,
+  onboardingId: string,
+  description?: WorkflowExecutionDescription,
+): Promise<Answer> {
+  const [latest] = await store.decisionsFor(onboardingId);
+  if (latest && (!description || latest.runId === description.runId)) {
+    return answer(onboardingId, 200, latest.runId, latest.decision, { decision: latest });
+  }
+  if (!description) throw new HttpError(409, 'onboarding_in_flux', 'The onboarding changed while starting; try again');
+  const status = description.typedSearchAttributes.get(onboardingStatusSearchAttribute);
+  return answer(onboardingId, 200, description.runId, status ?? description.status.name.toLowerCase());
 }

@@ -11,13 +11,16 @@ import {
   WorkflowUpdateStage,
   type WorkflowUpdateHandle,
 } from '@temporalio/client';
+import type { FastifyBaseLogger } from 'fastify';
+import type { z } from 'zod';
 import {
   onboardingWorkflowId,
   REVIEW_REFUSALS,
   submitReviewUpdate,
   type OnboardingState,
 } from '../../workflows/onboarding-contract';
-import { onboardingLinks, presentState } from '../context';
+import type { Principal } from '../auth';
+import { onboardingLinks, presentState, type ApiContext } from '../context';
 import { grpcCodeOf, HttpError } from '../errors';
 import { derivedId, idempotencyKeyOf, idempotent, type Answer } from '../idempotency';
 import { recordRefusal, refusalError, refusalsDescribed } from '../refusals';
@@ -59,86 +62,93 @@ const schema = {
 };
 
 export const reviewRoutes: RouteGroup = async (app, { context }) => {
-  const { temporal, store, withDeadline, requireRole } = context;
-
   app.post(
     '/v1/onboardings/:onboardingId/review',
-    { onRequest: requireRole('reviewer'), schema },
+    { onRequest: context.requireRole('reviewer'), schema },
     async (request, reply) => {
       const { onboardingId } = request.params;
-      const body = request.body;
       const { name: reviewer, channel } = request.principal!;
       const key = idempotencyKeyOf(request);
       const updateId = key ? derivedId('review', ROUTE, request, key) : randomUUID();
-      return idempotent(context, request, reply, ROUTE, { onboardingId, ...body }, async (): Promise<Answer> => {
-        const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
-        let update: WorkflowUpdateHandle<OnboardingState>;
-        try {
-          update = await withDeadline(() =>
-            handle.startUpdate(submitReviewUpdate, {
-              args: [{ ...body, reviewer, channel }],
-              waitForStage: WorkflowUpdateStage.ACCEPTED,
-              updateId,
-            }),
-          );
-        } catch (error) {
-          throw await refusal(error, onboardingId, reviewer, channel, body.decision);
-        }
-        // Accepted or refused by now: a refusal is the outcome at once; an acceptance runs on to the record.
-        try {
-          const state = await temporal.connection.withDeadline(Date.now() + RECORDING_WAIT_MS, () => update.result());
-          context.metrics.review('decision', 'accepted', channel);
-          request.log.info({ onboardingId, decision: body.decision, reviewer }, 'Review accepted');
-          return { statusCode: 200, body: presentState(state) };
-        } catch (error) {
-          if (error instanceof WorkflowUpdateFailedError) {
-            throw await refusal(error, onboardingId, reviewer, channel, body.decision);
-          }
-          // Accepted, so decided: the record is on its way (a slow store), or Temporal went away meanwhile.
-          request.log.warn({ onboardingId, grpcCode: grpcCodeOf(error) }, 'Review accepted; decision still recording');
-          return {
-            statusCode: 202,
-            body: {
-              onboardingId,
-              status: 'decision_recording',
-              message: 'The review was accepted; the decision is being recorded. Follow the link.',
-              links: onboardingLinks(onboardingId),
-            },
-          };
-        }
-      });
+      const review: Review = { onboardingId, body: request.body, reviewer, channel, updateId };
+      return idempotent(context, request, reply, ROUTE, { onboardingId, ...request.body }, () =>
+        submitReview(context, review, request.log),
+      );
     },
   );
-
-  /** Why the workflow did not take a review: an HttpError to answer with, or the error as it came. */
-  async function refusal(
-    error: unknown,
-    onboardingId: string,
-    reviewer: string,
-    channel: 'api' | 'console',
-    decision: 'approve' | 'reject',
-  ): Promise<unknown> {
-    if (error instanceof WorkflowUpdateFailedError) {
-      const reason = error.cause?.message ?? 'refused';
-      await recordRefusal(context, {
-        onboardingId,
-        kind: 'decision',
-        actor: reviewer,
-        channel,
-        refusal: reason,
-        decision,
-      });
-      return refusalError(context, onboardingId, reason);
-    }
-    // The run has ended (or is unknown): Temporal answers NOT_FOUND or FAILED_PRECONDITION.
-    if (error instanceof WorkflowNotFoundError || grpcCodeOf(error) === FAILED_PRECONDITION) {
-      const decided = (await store.decisionsFor(onboardingId)).length > 0;
-      if (decided) return new HttpError(409, 'already_decided', REVIEW_REFUSALS.already_decided);
-      if (error instanceof WorkflowNotFoundError) {
-        return new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
-      }
-      return new HttpError(409, 'already_decided', 'This onboarding has ended');
-    }
-    return error;
-  }
 };
+
+/** One reviewer's decision on one onboarding, with the Update ID that makes its retries one. */
+interface Review {
+  onboardingId: string;
+  body: z.infer<typeof reviewBodySchema>;
+  reviewer: string;
+  channel: Principal['channel'];
+  updateId: string;
+}
+
+/** Sends the review as the workflow's Update and answers once it is accepted (and, if soon, recorded). */
+async function submitReview(context: ApiContext, review: Review, log: FastifyBaseLogger): Promise<Answer> {
+  const { temporal, withDeadline } = context;
+  const { onboardingId, body, reviewer, channel, updateId } = review;
+  const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
+  let update: WorkflowUpdateHandle<OnboardingState>;
+  try {
+    update = await withDeadline(() =>
+      handle.startUpdate(submitReviewUpdate, {
+        args: [{ ...body, reviewer, channel }],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+        updateId,
+      }),
+    );
+  } catch (error) {
+    throw await refusal(context, error, review);
+  }
+  // Accepted or refused by now: a refusal is the outcome at once; an acceptance runs on to the record.
+  try {
+    const state = await temporal.connection.withDeadline(Date.now() + RECORDING_WAIT_MS, () => update.result());
+    context.metrics.review('decision', 'accepted', channel);
+    log.info({ onboardingId, decision: body.decision, reviewer }, 'Review accepted');
+    return { statusCode: 200, body: presentState(state) };
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw await refusal(context, error, review);
+    // Accepted, so decided: the record is on its way (a slow store), or Temporal went away meanwhile.
+    log.warn({ onboardingId, grpcCode: grpcCodeOf(error) }, 'Review accepted; decision still recording');
+    return {
+      statusCode: 202,
+      body: {
+        onboardingId,
+        status: 'decision_recording',
+        message: 'The review was accepted; the decision is being recorded. Follow the link.',
+        links: onboardingLinks(onboardingId),
+      },
+    };
+  }
+}
+
+/** Why the workflow did not take a review: an HttpError to answer with, or the error as it came. */
+async function refusal(context: ApiContext, error: unknown, review: Review): Promise<unknown> {
+  const { onboardingId, reviewer, channel } = review;
+  if (error instanceof WorkflowUpdateFailedError) {
+    const reason = error.cause?.message ?? 'refused';
+    await recordRefusal(context, {
+      onboardingId,
+      kind: 'decision',
+      actor: reviewer,
+      channel,
+      refusal: reason,
+      decision: review.body.decision,
+    });
+    return refusalError(context, onboardingId, reason);
+  }
+  // The run has ended (or is unknown): Temporal answers NOT_FOUND or FAILED_PRECONDITION.
+  if (error instanceof WorkflowNotFoundError || grpcCodeOf(error) === FAILED_PRECONDITION) {
+    const decided = (await context.store.decisionsFor(onboardingId)).length > 0;
+    if (decided) return new HttpError(409, 'already_decided', REVIEW_REFUSALS.already_decided);
+    if (error instanceof WorkflowNotFoundError) {
+      return new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
+    }
+    return new HttpError(409, 'already_decided', 'This onboarding has ended');
+  }
+  return error;
+}

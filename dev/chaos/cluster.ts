@@ -50,11 +50,52 @@ export async function startCluster(options: { postgresUrl: string; log: (line: s
     namespace: 'default',
     searchAttributes: [`${onboardingStatusSearchAttribute.name}=Keyword`],
   };
-  let temporal: DevServer | undefined = await startDevServer(serverOptions);
+  const temporal: DevServer | undefined = await startDevServer(serverOptions);
+  const emulator = await startEmulator();
 
-  const emulatorPort = await freePort();
+  // Every event goes to both APIs, as a retrying sender behind a load balancer may deliver it.
+  const apiPorts = [await freePort(), await freePort()];
+  const secrets: string[] = [];
+  for (const port of apiPorts) {
+    secrets.push(
+      (await registerWebhook(emulator.url, CHAOS_EMULATOR_KEY, `http://127.0.0.1:${port}/webhooks/complycube`)).secret,
+    );
+  }
+  const services = serviceStarters(
+    { temporalAddress, databaseUrl: database.url, emulatorUrl: emulator.url, secrets },
+    apiPorts,
+  );
+  const workers: (ServiceProcess | undefined)[] = await Promise.all([services.startWorker(), services.startWorker()]);
+  const apis: (ServiceProcess | undefined)[] = await Promise.all([services.startApi(0), services.startApi(1)]);
+  log(`cluster up: Temporal ${temporalAddress}, APIs ${apiPorts.join(', ')}, emulator ${emulator.port}`);
+
+  const parts: Parts = { temporal, workers, apis };
+  const cluster: Cluster = {
+    temporalAddress,
+    emulatorUrl: emulator.url,
+    emulatorRoot: emulator.root,
+    apiUrls: apiPorts.map((port) => `http://127.0.0.1:${port}`),
+    databaseUrl: database.url,
+    ...partControls(parts, {
+      startTemporal: () => startDevServer(serverOptions),
+      ...services,
+    }),
+    async stop() {
+      await Promise.all([...parts.apis, ...parts.workers].flatMap((service) => (service ? [service.stop()] : [])));
+      await parts.temporal?.stop();
+      await emulator.process.stop();
+      await database.drop().catch(() => undefined);
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+  return cluster;
+}
+
+/** The ComplyCube emulator, quick and without rate limits, once it answers. */
+async function startEmulator(): Promise<{ process: ServiceProcess; port: number; root: string; url: string }> {
+  const port = await freePort();
   const emulatorProcess = spawnNodeService('complycube-emulator/main.ts', {
-    EMULATOR_PORT: String(emulatorPort),
+    EMULATOR_PORT: String(port),
     EMULATOR_API_KEYS: CHAOS_EMULATOR_KEY,
     EMULATOR_RATE_LIMIT_PER_SECOND: '0',
     EMULATOR_FRAUD_CHECK_LATENCY_MS: '300',
@@ -63,39 +104,42 @@ export async function startCluster(options: { postgresUrl: string; log: (line: s
     EMULATOR_WEBHOOK_RETRY_TIME_SCALE: '0.02',
     EMULATOR_LOG: 'false',
   });
-  const emulatorRoot = `http://127.0.0.1:${emulatorPort}`;
-  const emulatorUrl = `${emulatorRoot}/v1`;
+  const root = `http://127.0.0.1:${port}`;
   await waitUntilReady(
     emulatorProcess,
     'emulator',
     () =>
-      fetch(`${emulatorRoot}/_emulator/faults`).then(
+      fetch(`${root}/_emulator/faults`).then(
         (r) => r.ok,
         () => false,
       ),
     30_000,
   );
+  return { process: emulatorProcess, port, root, url: `${root}/v1` };
+}
 
-  // Every event goes to both APIs, as a retrying sender behind a load balancer may deliver it.
-  const apiPorts = [await freePort(), await freePort()];
-  const secrets: string[] = [];
-  for (const port of apiPorts) {
-    secrets.push(
-      (await registerWebhook(emulatorUrl, CHAOS_EMULATOR_KEY, `http://127.0.0.1:${port}/webhooks/complycube`)).secret,
-    );
-  }
+/** Starts a worker or an API (again), each ready when it returns. */
+interface ServiceStarters {
+  startWorker(): Promise<ServiceProcess>;
+  startApi(index: number): Promise<ServiceProcess>;
+}
+
+function serviceStarters(
+  where: { temporalAddress: string; databaseUrl: string; emulatorUrl: string; secrets: string[] },
+  apiPorts: number[],
+): ServiceStarters {
   const shared = {
-    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_ADDRESS: where.temporalAddress,
     TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_TASK_QUEUE: 'onboarding',
-    DATABASE_URL: database.url,
+    DATABASE_URL: where.databaseUrl,
     DATABASE_POOL_MAX: '5',
     LOG_FORMAT: 'json',
   };
   const workerEnv = {
     ...shared,
     COMPLYCUBE_API_KEY: CHAOS_EMULATOR_KEY,
-    COMPLYCUBE_BASE_URL: emulatorUrl,
+    COMPLYCUBE_BASE_URL: where.emulatorUrl,
     COMPLYCUBE_TIMEOUT_MS: '2000',
     WORKER_AUTO_PROMOTE: 'always',
   };
@@ -105,7 +149,7 @@ export async function startCluster(options: { postgresUrl: string; log: (line: s
     API_PORT: String(apiPorts[index]),
     API_SERVICE_TOKENS: `chaos-backend:${CHAOS_SERVICE_TOKEN}`,
     API_REVIEWER_TOKENS: `chaos-reviewer:${CHAOS_REVIEWER_TOKEN}`,
-    COMPLYCUBE_WEBHOOK_SECRET: secrets[index]!,
+    COMPLYCUBE_WEBHOOK_SECRET: where.secrets[index]!,
     // Lost webhooks are made up for by polling soon, not after 30 s.
     POLICY_POLL_INTERVAL: '2s',
     POLICY_MAX_POLL_INTERVAL: '5s',
@@ -113,71 +157,69 @@ export async function startCluster(options: { postgresUrl: string; log: (line: s
     // One reviewer decides each case here: four-eyes is the review desk's tests' concern.
     POLICY_SECOND_APPROVAL: 'never',
   });
-
-  const startWorker = async () => {
-    // Each worker its own metrics port: two run on this host at once.
-    const worker = spawnNodeService('worker/main.ts', {
-      ...workerEnv,
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
-    });
-    await waitUntilReady(worker, 'worker', async () => worker.output().includes('Worker polling'), 90_000);
-    return worker;
+  return {
+    async startWorker() {
+      // Each worker its own metrics port: two run on this host at once.
+      const worker = spawnNodeService('worker/main.ts', {
+        ...workerEnv,
+        WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+      });
+      await waitUntilReady(worker, 'worker', async () => worker.output().includes('Worker polling'), 90_000);
+      return worker;
+    },
+    async startApi(index) {
+      const api = spawnNodeService('api/main.ts', apiEnv(index));
+      const url = `http://127.0.0.1:${apiPorts[index]}`;
+      await waitUntilReady(
+        api,
+        'API',
+        () =>
+          fetch(`${url}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        30_000,
+      );
+      return api;
+    },
   };
-  const startApi = async (index: number) => {
-    const api = spawnNodeService('api/main.ts', apiEnv(index));
-    const url = `http://127.0.0.1:${apiPorts[index]}`;
-    await waitUntilReady(
-      api,
-      'API',
-      () =>
-        fetch(`${url}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      30_000,
-    );
-    return api;
-  };
-  const workers: (ServiceProcess | undefined)[] = await Promise.all([startWorker(), startWorker()]);
-  const apis: (ServiceProcess | undefined)[] = await Promise.all([startApi(0), startApi(1)]);
-  log(`cluster up: Temporal ${temporalAddress}, APIs ${apiPorts.join(', ')}, emulator ${emulatorPort}`);
+}
 
-  const cluster: Cluster = {
-    temporalAddress,
-    emulatorUrl,
-    emulatorRoot,
-    apiUrls: apiPorts.map((port) => `http://127.0.0.1:${port}`),
-    databaseUrl: database.url,
+/** The parts that can be killed; `undefined` while killed. */
+interface Parts {
+  temporal: DevServer | undefined;
+  workers: (ServiceProcess | undefined)[];
+  apis: (ServiceProcess | undefined)[];
+}
+
+/** `isUp`, `kill` and `restart` over `parts`, restarting with `start`. */
+function partControls(
+  parts: Parts,
+  start: ServiceStarters & { startTemporal(): Promise<DevServer> },
+): Pick<Cluster, 'isUp' | 'kill' | 'restart'> {
+  return {
     isUp(part) {
-      if (part.kind === 'temporal') return temporal !== undefined;
-      return (part.kind === 'worker' ? workers : apis)[part.index] !== undefined;
+      if (part.kind === 'temporal') return parts.temporal !== undefined;
+      return (part.kind === 'worker' ? parts.workers : parts.apis)[part.index] !== undefined;
     },
     async kill(part) {
       if (part.kind === 'temporal') {
-        await temporal?.kill();
-        temporal = undefined;
+        await parts.temporal?.kill();
+        parts.temporal = undefined;
         return;
       }
-      const list = part.kind === 'worker' ? workers : apis;
+      const list = part.kind === 'worker' ? parts.workers : parts.apis;
       await list[part.index]?.kill();
       list[part.index] = undefined;
     },
     async restart(part) {
       if (part.kind === 'temporal') {
-        temporal ??= await startDevServer(serverOptions);
+        parts.temporal ??= await start.startTemporal();
       } else if (part.kind === 'worker') {
-        workers[part.index] ??= await startWorker();
+        parts.workers[part.index] ??= await start.startWorker();
       } else {
-        apis[part.index] ??= await startApi(part.index);
+        parts.apis[part.index] ??= await start.startApi(part.index);
       }
     },
-    async stop() {
-      await Promise.all([...apis, ...workers].flatMap((service) => (service ? [service.stop()] : [])));
-      await temporal?.stop();
-      await emulatorProcess.stop();
-      await database.drop().catch(() => undefined);
-      rmSync(work, { recursive: true, force: true });
-    },
   };
-  return cluster;
 }

@@ -7,7 +7,8 @@ import { freePort, startApiProcess, startWorkerProcess, type ServiceProcess } fr
 import { EXTERNAL_TEMPORAL, REVIEWER_TOKEN, SERVICE_TOKEN, startTestSystem, type TestSystem } from '../helpers/system';
 import { connectionBudget } from '../../dev/production/budget';
 import { imageTag, loadCompose, ROOT } from '../../dev/production/compose';
-import { runNamespaceSetup, runSchemaSetup, type TopologyFacts } from '../../dev/production/topology';
+import { runNamespaceSetup, runSchemaSetup } from '../../dev/production/setup-scripts';
+import type { TopologyFacts } from '../../dev/production/topology';
 
 /**
  * The production topology itself (`npm run test:production` sets it up from docker-compose.yml):

@@ -1,5 +1,5 @@
 /** What every route group shares: the Temporal client, the store, the policy, auth and the helpers. */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { DecisionStore } from '../store/decision-store';
 import {
@@ -118,25 +118,39 @@ export const onboardingLinks = (onboardingId: string) => ({
 });
 
 /**
- * The run's own state, from its `getState` query; undefined when the decision store should
- * answer instead: Temporal has forgotten the run, or the run has ended and no worker is up to
- * answer the query (a query on a closed run replays it on a worker).
+ * What the run itself can say: its state, from its `getState` query; or, when the query is not
+ * answered but the run is open (no worker holds it yet, e.g. during a restart), its description
+ * and the query's error; or `gone` when the decision store should answer instead: Temporal has
+ * forgotten the run, or the run has ended and no worker is up to answer the query (a query on a
+ * closed run replays it on a worker). When neither call is answered, Temporal itself is away: the
+ * query's error is thrown.
  */
-export async function stateOf(context: ApiContext, onboardingId: string): Promise<OnboardingState | undefined> {
+export type RunReading =
+  | { kind: 'state'; state: OnboardingState }
+  | { kind: 'unanswered'; description: WorkflowExecutionDescription; error: unknown }
+  | { kind: 'gone' };
+
+export async function readRun(context: ApiContext, onboardingId: string): Promise<RunReading> {
   const handle = context.temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
   try {
-    return await context.withDeadline(() => handle.query(getStateQuery));
+    return { kind: 'state', state: await context.withDeadline(() => handle.query(getStateQuery)) };
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    const closed = await context
+    if (error instanceof WorkflowNotFoundError) return { kind: 'gone' };
+    const description = await context
       .withDeadline(() => handle.describe())
-      .then(
-        (description) => description.status.name !== 'RUNNING',
-        () => false,
-      );
-    if (closed) return undefined;
-    throw error;
+      .catch((describeError: unknown) => {
+        if (describeError instanceof WorkflowNotFoundError) return undefined;
+        throw error;
+      });
+    return description?.status.name === 'RUNNING' ? { kind: 'unanswered', description, error } : { kind: 'gone' };
   }
+}
+
+/** The run's own state; undefined when the decision store should answer; the query's error while the run is open but unanswered. */
+export async function stateOf(context: ApiContext, onboardingId: string): Promise<OnboardingState | undefined> {
+  const run = await readRun(context, onboardingId);
+  if (run.kind === 'unanswered') throw run.error;
+  return run.kind === 'state' ? run.state : undefined;
 }
 
 /** An onboarding as the API shows it. */

@@ -5,14 +5,9 @@
  * run), a partial view from Temporal's visibility (the OnboardingStatus search attribute) and the
  * review queue. Only when Temporal itself cannot be reached is the answer 503.
  */
-import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
-import {
-  getStateQuery,
-  onboardingStatusSchema,
-  onboardingStatusSearchAttribute,
-  onboardingWorkflowId,
-} from '../workflows/onboarding-contract';
-import { onboardingLinks, presentState, type ApiContext } from './context';
+import type { WorkflowExecutionDescription } from '@temporalio/client';
+import { onboardingStatusSchema, onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
+import { onboardingLinks, presentState, readRun, type ApiContext } from './context';
 import { HttpError } from './errors';
 import type { AnyOnboardingView } from './schemas/onboarding';
 
@@ -22,21 +17,9 @@ export const PARTIAL_VIEW_MESSAGE =
   'ask again shortly for the full view.';
 
 export async function onboardingView(context: ApiContext, onboardingId: string): Promise<AnyOnboardingView> {
-  const handle = context.temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
-  try {
-    return presentState(await context.withDeadline(() => handle.query(getStateQuery)));
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) {
-      const description = await context
-        .withDeadline(() => handle.describe())
-        .catch((describeError: unknown) => {
-          if (describeError instanceof WorkflowNotFoundError) return undefined;
-          // Neither call was answered: Temporal itself is away, and the query's error says how.
-          throw error;
-        });
-      if (description?.status.name === 'RUNNING') return partialView(context, onboardingId, description);
-    }
-  }
+  const run = await readRun(context, onboardingId);
+  if (run.kind === 'state') return presentState(run.state);
+  if (run.kind === 'unanswered') return partialView(context, onboardingId, run.description);
   // Forgotten by Temporal, or ended with no worker up to replay it for the query: the record.
   const [latest] = await context.store.decisionsFor(onboardingId);
   if (!latest) throw new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');

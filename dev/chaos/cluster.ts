@@ -11,9 +11,8 @@ import { freshDatabase } from '../../system/fresh-database';
 import { registerWebhook } from '../../complycube-emulator/seed-applicant';
 import { startDevServer, type DevServer } from '../dev-server';
 import { findOrBuildTemporalCli } from '../temporal-cli';
-import { freePort } from '../test-postgres';
 import { onboardingStatusSearchAttribute } from '../../workflows/onboarding-contract';
-import { spawnNodeService, waitUntilReady, type ServiceProcess } from '../../system/service-processes';
+import { freePort, spawnNodeService, waitUntilReady, type ServiceProcess } from '../../system/service-processes';
 
 export const CHAOS_EMULATOR_KEY = 'test_chaos_key';
 export const CHAOS_SERVICE_TOKEN = 'chaos-service-token-0123456789';

@@ -45,7 +45,7 @@ async function timeQueuePage(system: InProcessSystem, samples: number): Promise<
 export async function runReviewLoad(system: InProcessSystem, workers: WorkerProcess[], options: BenchOptions) {
   const target = options.review!;
   console.log(`Seeding ${target} applicants whose checks need attention…`);
-  const applicants = await seedApplicants(system, target, options.complyCubeLimit ?? 0, { lastName: 'attention' });
+  const applicants = await seedApplicants(system, target, { lastName: 'attention' });
   const memory = async () => Promise.all(workers.map((w) => residentMiB(w.child.pid)));
   const rows: { at: number; waiting: number; mib: number[] }[] = [];
   const began = Date.now();

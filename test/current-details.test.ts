@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderCurrentDetails } from '../workflows/current-details';
-import type { Approval, CheckState, OnboardingDecision, OnboardingState } from '../workflows/onboarding-contract';
+import {
+  DEFAULT_POLICY,
+  type Approval,
+  type CheckState,
+  type OnboardingDecision,
+  type OnboardingState,
+} from '../workflows/onboarding-contract';
 
 const fraud: CheckState = {
   type: 'identity_fraud_check',
@@ -41,17 +47,7 @@ const base = (overrides: Partial<OnboardingState> = {}): OnboardingState => ({
     },
     enhanced_identity_check: { type: 'enhanced_identity_check', status: 'creating', attentionAnalyses: [] },
   },
-  policy: {
-    checkTimeout: '24h',
-    reviewSla: '24h',
-    reviewExpiry: '30d',
-    pollInterval: '30s',
-    maxPollInterval: '30m',
-    callTimeout: '30s',
-    secondApproval: 'identity_fraud_attention',
-    signalDecisions: 'accepted',
-    claimLease: '15m',
-  },
+  policy: DEFAULT_POLICY,
   reviewReasons: [],
   reviews: [],
   refusedReviews: 0,

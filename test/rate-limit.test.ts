@@ -11,8 +11,10 @@ import { complyCubeTaskQueue, onboardingWorkflowId } from '../workflows/onboardi
 import { startWorkerProcess, type WorkerProcess } from './helpers/processes';
 import { resultOf, startTestSystem, TEST_DATABASE_URL, type TestSystem } from './helpers/system';
 
-/** Temporal's limiter starts with a burst as large as the rate: at 2/s, at most 4 calls in any second. */
+/** The fleet's limit toward ComplyCube, in calls per second. */
 const LIMIT = 2;
+/** The emulator's own limit: past it in any second, it answers 429 as ComplyCube does. */
+const EMULATOR_LIMIT = 5;
 
 describe('the fleet-wide ComplyCube rate limit', () => {
   let system: TestSystem;
@@ -22,7 +24,10 @@ describe('the fleet-wide ComplyCube rate limit', () => {
     system = await startTestSystem({
       databaseUrl: TEST_DATABASE_URL,
       complyCubeRateLimit: LIMIT,
-      emulator: { rateLimitPerSecond: 5, checkLatencyMs: { identity_fraud_check: 100, enhanced_identity_check: 100 } },
+      emulator: {
+        rateLimitPerSecond: EMULATOR_LIMIT,
+        checkLatencyMs: { identity_fraud_check: 100, enhanced_identity_check: 100 },
+      },
     });
     second = await startWorkerProcess(system, {
       COMPLYCUBE_RATE_LIMIT: String(LIMIT),
@@ -62,14 +67,15 @@ describe('the fleet-wide ComplyCube rate limit', () => {
       [],
       'no 429',
     );
-    // The limiter's opening burst, then the limit: never more than twice it in any second, and on
-    // average no more than it.
+    // Temporal's limiter is a token bucket whose burst is the rate: a full bucket plus what refills
+    // within the same second can put 2 × LIMIT + 1 calls in one window (CI saw 5). The bound that
+    // matters is ComplyCube's, and on average the calls go no faster than the limit.
     calls.sort((a, b) => a.at - b.at);
     let busiest = 0;
     for (const [i, call] of calls.entries()) {
       busiest = Math.max(busiest, calls.slice(i).filter((c) => c.at < call.at + 1_000).length);
     }
-    assert.ok(busiest <= 2 * LIMIT, `${busiest} calls in one second`);
+    assert.ok(busiest <= EMULATOR_LIMIT, `${busiest} calls in one second`);
     const rate = (calls.length - LIMIT) / ((calls.at(-1)!.at - calls[0]!.at) / 1000);
     assert.ok(rate <= LIMIT * 1.15, `${rate.toFixed(2)} calls/s on average`);
     // And the calls went through the ComplyCube task queue.

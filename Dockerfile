@@ -29,6 +29,9 @@ COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund --no-save && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/console/dist ./console/dist
+# Where the worker writes signed ledger checkpoints (a volume in docker-compose.yml); a new named
+# volume takes this directory's owner, so the node user can write it.
+RUN mkdir -p /var/lib/kyc/ledger-checkpoints && chown -R node:node /var/lib/kyc
 USER node
 EXPOSE 3000
 CMD ["node", "dist/worker/main.js"]

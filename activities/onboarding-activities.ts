@@ -4,8 +4,12 @@ import { attentionAnalyses } from '../complycube/attention';
 import { ComplyCubeFailure, type ComplyCubeClient } from '../complycube/client';
 import type { Check, CheckOutcome, CheckStatus, CheckType } from '../complycube/schemas';
 import type { DecisionStore } from '../store/decision-store';
+import type { ReviewKeyring } from '../security/keyring';
+import { verifyReviewAssertion as verifyAssertion } from '../security/review-assertions';
 import {
   onboardingIdFromWorkflowId,
+  type AssertedMessage,
+  type AssertionVerdict,
   type OnboardingDecision,
   type ReviewAction,
   type ReviewCase,
@@ -39,6 +43,8 @@ export interface OnboardingActivityDependencies {
    * taken as this run's own, to allow for clock skew between ComplyCube and Temporal. Default 60 s.
    */
   clockSkewAllowanceMs?: number;
+  /** The review-assertion keys (`REVIEW_ASSERTION_KEYS`); without them no assertion verifies. */
+  reviewKeys?: ReviewKeyring;
 }
 
 function snapshot(check: Check): CheckSnapshot {
@@ -82,6 +88,7 @@ export function createOnboardingActivities({
   complyCube,
   store,
   clockSkewAllowanceMs = 60_000,
+  reviewKeys,
 }: OnboardingActivityDependencies) {
   /**
    * A check this run already created: an earlier attempt may have created it and then lost the
@@ -152,6 +159,16 @@ export function createOnboardingActivities({
     /** The check as ComplyCube has it now, with the analyses that need attention. */
     async fetchCheck(checkId: string): Promise<CheckSnapshot> {
       return snapshot(await withRateLimitBackoff(() => complyCube.getCheck(checkId)));
+    },
+
+    /**
+     * Checks a review assertion against the message it came with (a local activity, run before the
+     * workflow takes the message). Answers, never throws, for a bad assertion; logs no part of it.
+     */
+    async verifyReviewAssertion(input: { assertion: string; message: AssertedMessage }): Promise<AssertionVerdict> {
+      const verdict = await verifyAssertion(reviewKeys, input.assertion, input.message);
+      if (!verdict.verified) log.warn('A review assertion did not verify', { problem: verdict.problem });
+      return verdict;
     },
 
     /** Writes a review action on the audit trail; a retry leaves the one row there is. */

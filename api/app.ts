@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createApiMetrics, type ApiMetrics } from '../observability/metrics';
@@ -18,13 +19,16 @@ import { errorHandler, HttpError } from './errors';
 import { observe } from './observability';
 import { registerOpenApi } from './openapi';
 import { auditRoutes } from './routes/audit';
+import { ledgerRoutes } from './routes/ledger';
 import { claimRoutes } from './routes/claims';
 import { complyCubeWebhookRoutes, WEBHOOK_PATH } from './routes/complycube-webhook';
 import { decisionRoutes } from './routes/decisions';
 import { evidenceRoutes } from './routes/evidence';
 import { healthRoutes } from './routes/health';
+import { oidcRoutes } from './routes/oidc';
 import { onboardingRoutes } from './routes/onboardings';
 import { reviewRoutes } from './routes/reviews';
+import { securityEventRoutes } from './routes/security-events';
 import { sessionRoutes } from './routes/session';
 
 export type { ApiOptions } from './context';
@@ -64,6 +68,8 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // Off unless configured: else anyone could name their own address in X-Forwarded-For.
+    trustProxy: options.trustProxy ?? false,
   });
 
   keepRawJsonBodies(app);
@@ -77,6 +83,8 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   // Security headers everywhere; the console's pages add their own strict Content-Security-Policy
   // (the API docs page, Swagger UI, could not live under it).
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  // Only on the routes that ask for it (the sign-in): `config.rateLimit`.
+  await app.register(rateLimit, { global: false });
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', message: 'No such route' }));
@@ -87,11 +95,14 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
 
   for (const routes of [
     sessionRoutes,
+    oidcRoutes,
+    securityEventRoutes,
     onboardingRoutes,
     reviewRoutes,
     claimRoutes,
     evidenceRoutes,
     auditRoutes,
+    ledgerRoutes,
     decisionRoutes,
     complyCubeWebhookRoutes,
     healthRoutes,

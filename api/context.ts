@@ -1,6 +1,8 @@
 /** What every route group shares: the Temporal client, the store, the policy, auth and the helpers. */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { DEFAULT_SIGN_IN, type OidcSettings, type SignInPolicy, type TrustProxy } from '../config/sign-in';
+import type { ReviewKeyring } from '../security/keyring';
 import type { DecisionStore } from '../store/decision-store';
 import {
   getStateQuery,
@@ -10,9 +12,12 @@ import {
 } from '../workflows/onboarding-contract';
 import type { ComplyCubeClient } from '../complycube/client';
 import type { ApiMetrics } from '../observability/metrics';
-import { type Principal, type Role, type TokenConfig } from './auth';
+import { hasRole, type Authenticator, type Principal, type Role, type TokenConfig } from './auth';
 import { HttpError } from './errors';
+import { createSecurityLog, type SecurityLog } from './security-log';
 import { createSessions, type Sessions } from './sessions';
+import { createSignInGuard, type SignInGuard } from './sign-in-guard';
+import { sessionStillStands } from './token-sessions';
 
 export interface ApiOptions extends TokenConfig {
   temporal: Client;
@@ -20,6 +25,8 @@ export interface ApiOptions extends TokenConfig {
   taskQueue: string;
   /** The timing policy new onboardings start with (configuration's `POLICY_*`); `DEFAULT_POLICY` if absent. */
   policy?: OnboardingPolicy;
+  /** Signs review assertions (security/review-assertions.ts); without it no review action can be sent. */
+  reviewKeys?: ReviewKeyring;
   /**
    * ComplyCube's webhook secret; without it the webhook route answers 503. A function is read per
    * request, for set-ups that register the webhook (and so learn the secret) after the API listens.
@@ -36,6 +43,12 @@ export interface ApiOptions extends TokenConfig {
   sessionTtlMs?: number;
   /** Mark the session cookie Secure whatever the request's protocol (behind a TLS proxy). */
   secureCookies?: boolean;
+  /** The sign-in's protections, idle timeout and whether tokens sign in (`config/sign-in.ts`'s defaults). */
+  signIn?: Partial<SignInPolicy>;
+  /** Single sign-on for the console; none when absent. */
+  oidc?: OidcSettings | undefined;
+  /** Which proxies' X-Forwarded-For to believe (fastify's trustProxy); none by default. */
+  trustProxy?: TrustProxy;
   /** The process's logger (`config/logging.ts`); else JSON lines at `logLevel`. */
   logger?: FastifyBaseLogger;
   /** The API's metrics (`observability/metrics.ts`); made from the store when absent. */
@@ -57,37 +70,52 @@ export interface ApiContext {
   store: DecisionStore;
   taskQueue: string;
   policy: OnboardingPolicy;
+  reviewKeys: ReviewKeyring | undefined;
   idempotencyRetentionMs: number;
   complyCube: ComplyCubeClient | undefined;
   sessions: Sessions;
+  signIn: SignInPolicy;
+  signInGuard: SignInGuard;
+  securityLog: SecurityLog;
+  oidc: OidcSettings | undefined;
   metrics: ApiMetrics;
   /** Resolves a reviewer token (console sign-in). */
-  authenticate: (authorization: string | undefined) => Principal | undefined;
+  authenticate: Authenticator;
   webhookSecret: () => string | undefined;
   /** Runs a Temporal call under the API's deadline. */
   withDeadline: <T>(fn: () => Promise<T>) => Promise<T>;
   /** An `onRequest` hook (before the body is read) admitting only these roles' tokens. */
-  requireRole: (...roles: Role[]) => (request: FastifyRequest) => Promise<void>;
+  requireRole: (...roles: readonly Role[]) => (request: FastifyRequest) => Promise<void>;
 }
 
 export function createContext(
   options: ApiOptions & { policy: OnboardingPolicy; metrics: ApiMetrics },
-  authenticate: (authorization: string | undefined) => Principal | undefined,
+  authenticate: Authenticator,
 ): ApiContext {
   const deadlineMs = options.temporalDeadlineMs ?? 5_000;
+  const signIn = { ...DEFAULT_SIGN_IN, ...options.signIn };
+  const securityLog = createSecurityLog(options.store);
   const sessions = createSessions({
     store: options.store,
+    securityLog,
     ttlMs: options.sessionTtlMs ?? 8 * 3_600_000,
-    ...(options.secureCookies !== undefined ? { secureCookie: options.secureCookies } : {}),
+    idleMs: signIn.idleTimeoutMs,
+    stillStands: sessionStillStands(authenticate, signIn.tokenSignIn),
+    secureCookie: options.secureCookies,
   });
   return {
     temporal: options.temporal,
     store: options.store,
     taskQueue: options.taskQueue,
     policy: options.policy,
+    reviewKeys: options.reviewKeys,
     idempotencyRetentionMs: options.idempotencyRetentionMs ?? 24 * 3_600_000,
     complyCube: options.complyCube,
     sessions,
+    signIn,
+    signInGuard: createSignInGuard(options.store, securityLog, signIn),
+    securityLog,
+    oidc: options.oidc,
     metrics: options.metrics,
     authenticate,
     webhookSecret: () =>
@@ -103,8 +131,8 @@ export function createContext(
           if (session) principal = sessions.principalOf(request, session);
         }
         if (!principal) throw new HttpError(401, 'unauthorized', 'A valid bearer token or session is required');
-        if (!roles.includes(principal.role)) {
-          throw new HttpError(403, 'forbidden', `This route needs a ${roles.join(' or ')} token`);
+        if (!hasRole(principal, ...roles)) {
+          throw new HttpError(403, 'forbidden', `This route needs the role ${roles.join(' or ')}`);
         }
         request.principal = principal;
       },

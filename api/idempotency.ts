@@ -63,7 +63,7 @@ export async function idempotent(
   const key = idempotencyKeyOf(request);
   if (key === undefined) return send(await handle());
 
-  const scope = `${route} ${request.principal?.role ?? ''}:${request.principal?.name ?? ''}`;
+  const scope = `${route} ${request.principal?.roles.join('+') ?? ''}:${request.principal?.name ?? ''}`;
   const claim = await context.store.claimIdempotencyKey({
     scope,
     key,

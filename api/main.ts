@@ -1,6 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../config/logging';
+import { API_SECRETS, refusePlaceholders } from '../config/placeholders';
 import { installTracing } from '../observability/tracing';
 import { openDecisionStore } from '../store/decision-store';
 import { composeApi, temporalClient } from '../system/compose';
@@ -9,8 +10,14 @@ import { apiConnectionOptions } from './temporal-connection';
 /** The API process: onboarding routes and ComplyCube's webhook, until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  refusePlaceholders(process.env, API_SECRETS);
   if (config.api.serviceTokens.length === 0 && config.api.reviewerTokens.length === 0) {
     throw new ConfigError('invalid configuration: set API_SERVICE_TOKENS and/or API_REVIEWER_TOKENS');
+  }
+  if (!config.reviewKeys) {
+    throw new ConfigError(
+      'invalid configuration: REVIEW_ASSERTION_KEYS is required: the API signs every review action with it (docs/security.md)',
+    );
   }
   const tracing = installTracing('kyc-api');
   const store = await openDecisionStore(config.store);

@@ -42,7 +42,11 @@ export function refusalsDescribed(codes: readonly ReviewRefusal[], more: readonl
   return ['A refusal; `error` is one of:', ...[...lines, ...more].map((line) => `- ${line}`)].join('\n');
 }
 
-/** A refused attempt on the audit trail. Best effort: a store outage must not hide the refusal. */
+/**
+ * A refused attempt on the audit trail and the ledger, written before the answer goes out. Never
+ * best-effort: when the store cannot take it, the answer is 503 store_unavailable, not the
+ * refusal, and the attempt retried is refused, and recorded, again.
+ */
 export async function recordRefusal(
   context: ApiContext,
   attempt: {
@@ -55,7 +59,7 @@ export async function recordRefusal(
   },
 ): Promise<void> {
   context.metrics.review(attempt.kind, 'refused', attempt.channel);
-  await context.store
-    .recordReviewAction(refusedAttempt({ ...attempt, workflowId: onboardingWorkflowId(attempt.onboardingId) }))
-    .catch(() => undefined);
+  await context.store.recordReviewAction(
+    refusedAttempt({ ...attempt, workflowId: onboardingWorkflowId(attempt.onboardingId) }),
+  );
 }

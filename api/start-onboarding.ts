@@ -10,6 +10,7 @@ import {
 } from '@temporalio/client';
 import { onboardingStartOptions } from '../client/start-options';
 import type { DecisionStore } from '../store/decision-store';
+import { LEDGER_FEEDS } from '../store/ledger';
 import {
   WORKFLOW_TYPE,
   onboardingRequestSchema,
@@ -26,6 +27,8 @@ export async function startOnboarding(
   request: OnboardingRequest,
   reverify: boolean,
   log: { info(fields: object, message: string): void },
+  /** Who asked: the backend's token name, for the ledger. */
+  actor: string | null = null,
 ): Promise<Answer> {
   const { temporal, store, withDeadline } = context;
   const onboardingId = request.clientId;
@@ -55,13 +58,19 @@ export async function startOnboarding(
       );
       log.info({ workflowId, runId: handle.firstExecutionRunId, reverify }, 'Onboarding started');
       context.metrics.onboardingStarted('api');
+      await recordStart(store, request, handle.firstExecutionRunId, { reverify, actor });
       return answer(onboardingId, 201, handle.firstExecutionRunId, 'checks_running');
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
     const description = await current();
     if (!description) continue; // Gone between the start and the look: try again.
-    if (description.status.name === 'RUNNING') return runningAnswer(request, description);
+    if (description.status.name === 'RUNNING') {
+      const running = runningAnswer(request, description);
+      // A retry of a start whose answer was lost: the start goes on the ledger once, now if not then.
+      await recordStart(store, request, description.runId, { reverify, actor });
+      return running;
+    }
     if (!reverify) return ended(description);
     // With reverify, an ended run does not block the start: it just ended; start again.
   }
@@ -89,6 +98,30 @@ function answer(
 }
 
 /** A running onboarding: this request again (200), or another request for the client (409). */
+/**
+ * The start on the ledger (docs/ledger.md), before the answer goes out: the ComplyCube IDs it
+ * started with, never the applicant's data. Its ID is the run's, so a retried request writes it once.
+ */
+async function recordStart(
+  store: DecisionStore,
+  request: OnboardingRequest,
+  runId: string,
+  { reverify, actor }: { reverify: boolean; actor: string | null },
+) {
+  const { clientId, addressId, documentId, liveVideoId } = request;
+  if (!LEDGER_FEEDS.on) return;
+  await store.appendLedgerEntry({
+    entryId: `started:${runId}`,
+    onboardingId: clientId,
+    runId,
+    kind: 'started',
+    actor,
+    channel: 'api',
+    at: new Date().toISOString(),
+    body: { workflowId: onboardingWorkflowId(clientId), addressId, documentId, liveVideoId, reverify },
+  });
+}
+
 function runningAnswer(request: OnboardingRequest, description: WorkflowExecutionDescription): Answer {
   const onboardingId = request.clientId;
   const inputs = onboardingRequestSchema.safeParse(description.memo?.request);

@@ -59,6 +59,7 @@ async function main(options: BenchOptions): Promise<void> {
 async function compareDesigns(system: InProcessSystem, options: BenchOptions): Promise<void> {
   const { baselineRunner, measure, productRunner } = await import('./runners');
   const { printReport } = await import('./report');
+  const { LEDGER_FEEDS } = await import('../store/ledger');
   const { printProfile, profileRuns } = await import('./profile');
   const results: DesignResult[] = [];
   const profiles: [Design, Profile][] = [];
@@ -66,7 +67,10 @@ async function compareDesigns(system: InProcessSystem, options: BenchOptions): P
     console.log(
       `Running ${options.onboardings} onboardings of the ${design} design, ${options.concurrency} at a time…`,
     );
-    const product = design === 'product' ? productRunner(system) : undefined;
+    const isProduct = design === 'product' || design === 'product-without-ledger';
+    // The product as it ships, or with its store's writes feeding no ledger: what the ledger costs.
+    LEDGER_FEEDS.on = design !== 'product-without-ledger';
+    const product = isProduct ? productRunner(system) : undefined;
     const runner = product ?? (await baselineRunner(system, design as 'bare' | 'naive', options));
     try {
       const result = await measure(system, design, runner, options);

@@ -8,7 +8,9 @@ emulator with the same check latencies, and prints each one's throughput and tim
   product  this project: started through its API, webhooks, store, review logic
   bare     a bare Temporal workflow: the same four ComplyCube calls, nothing else
   naive    the hand-rolled design: checks one after the other, polled every 5 s
-and the product's ratios to both.
+and the product's ratios to both. Also, on request: product-without-ledger, the product with its
+store's writes feeding no ledger (docs/ledger.md), to measure what the ledger costs:
+  npm run bench -- --designs product,product-without-ledger --onboardings 200 --concurrency 10
 
 options
   --onboardings N          onboardings per design (default 50)
@@ -41,7 +43,7 @@ examples
   npm run bench -- --designs product --onboardings 1000 --concurrency 1000 --workers 4 \\
     --complycube-limit 5 --task-queue-limit 4.75`;
 
-export const DESIGNS = ['product', 'bare', 'naive'] as const;
+export const DESIGNS = ['product', 'bare', 'naive', 'product-without-ledger'] as const;
 export type Design = (typeof DESIGNS)[number];
 
 export interface BenchOptions {
@@ -99,6 +101,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
   const designs = values.designs.split(',').map((d) => d.trim());
   const unknown = designs.filter((d) => !(DESIGNS as readonly string[]).includes(d));
   if (unknown.length || designs.length === 0) throw new UsageError(`--designs takes ${DESIGNS.join(', ')}`);
+  if (designs.includes('product-without-ledger') && Number(values.workers ?? 0) > 0) {
+    throw new UsageError('product-without-ledger runs with the worker in this process (no --workers)');
+  }
   if (values.address && !/^[\w.-]+:\d{1,5}$/.test(values.address)) {
     throw new UsageError(`--address must be host:port, not ${values.address}`);
   }

@@ -61,9 +61,8 @@ async function run(desk: ReviewCommandContext, command: CommandName, values: Val
       return listCommand(desk, values.status);
     case 'claim':
     case 'release':
-      return claimCommand(desk, onboardingId(), values.reviewer, command === 'release');
     case 'review':
-      return reviewCommand(desk, onboardingId(), values);
+      throw new Error(`${command} goes through the API`);
     case 'audit':
       return auditCommand(desk, onboardingId());
     case 'sync-review-queue':
@@ -88,6 +87,12 @@ async function main(argv: string[]): Promise<void> {
   }
   if (NEEDS_ID.includes(first) && !positionals[0]) throw new UsageError(`${first} needs an ONBOARDING_ID.`, first);
   const config = loadConfig();
+  if (first === 'claim' || first === 'release' || first === 'review') {
+    // No Temporal connection: the API authenticates the reviewer and sends the Update.
+    const reviewer = { env: process.env, print };
+    if (first === 'review') return reviewCommand(reviewer, positionals[0]!, values);
+    return claimCommand(reviewer, positionals[0]!, values.reviewer, first === 'release');
+  }
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal)).catch((error: Error) => {
     throw new Error(`Temporal at ${config.temporal.address} cannot be reached (${error.message}).`);
   });

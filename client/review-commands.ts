@@ -1,31 +1,22 @@
 /**
- * The operator CLI's review-desk commands: claim, release, review (Updates, channel `cli`, the
- * reviewer named on the command line), the audit trail, and putting runs that entered review
- * before 0.3.0 on the review queue. A refused attempt is written to the audit trail when the CLI
- * can reach the store (DATABASE_URL), as the API does: it never reaches the workflow.
+ * The operator CLI's review-desk commands: claim, release and review through the API as the
+ * reviewer whose token is in KYC_API_TOKEN (client/api-requests.ts: only the API can vouch for
+ * who decided), the audit trail, and putting runs that entered review before 0.3.0 on the queue.
  */
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { reviewBodySchema } from '../api/schemas/review';
 import { describeZodError } from '../complycube/schemas';
 import type { Config } from '../config/config';
 import { openDecisionStore } from '../store/decision-store';
-import { refusedAttempt } from '../store/review-trail';
 import {
-  claimCaseUpdate,
-  claimRequestSchema,
   onboardingIdFromWorkflowId,
   onboardingStatusSearchAttribute,
-  onboardingWorkflowId,
-  releaseCaseUpdate,
   REVIEW_STATUSES,
-  reviewUpdateSchema,
-  submitReviewUpdate,
   syncReviewCaseUpdate,
   WORKFLOW_TYPE,
-  type OnboardingState,
-  describeRefusal,
-  refusalCodeOf,
 } from '../workflows/onboarding-contract';
-import { RefusedError, UsageError } from './usage';
+import { apiTarget, reviewRequest } from './api-requests';
+import { UsageError } from './usage';
 
 export interface ReviewCommandContext {
   client: Client;
@@ -33,78 +24,50 @@ export interface ReviewCommandContext {
   print: (value: unknown) => void;
 }
 
-type Attempt = { kind: 'claim' | 'release' | 'decision'; actor: string; decision?: 'approve' | 'reject' };
+/** What a reviewer's command needs: where the API is and their token (the environment), and output. */
+export interface ReviewerCommandContext {
+  env: NodeJS.ProcessEnv;
+  print: (value: unknown) => void;
+}
 
-/** Runs an Update; a refusal by its validator is recorded (when the store is reachable) and reported. */
-async function runUpdate(
-  { config }: ReviewCommandContext,
-  onboardingId: string,
-  attempt: Attempt,
-  call: () => Promise<OnboardingState>,
-): Promise<OnboardingState> {
-  try {
-    return await call();
-  } catch (error) {
-    if (!(error instanceof WorkflowUpdateFailedError)) throw error;
-    const refusal = error.cause?.message ?? 'refused';
-    let recorded = 'It is not on the audit trail: set DATABASE_URL to record refused attempts from the CLI.';
-    if ('databaseUrl' in config.store) {
-      const store = await openDecisionStore({ databaseUrl: config.store.databaseUrl, poolMax: 1 });
-      try {
-        await store.recordReviewAction(
-          refusedAttempt({
-            ...attempt,
-            onboardingId,
-            workflowId: onboardingWorkflowId(onboardingId),
-            channel: 'cli',
-            refusal,
-          }),
-        );
-        recorded = 'It was recorded on the audit trail.';
-      } catch {
-        recorded = 'The decision store did not answer, so it is not on the audit trail.';
-      } finally {
-        await store.close();
-      }
-    }
-    const code = refusalCodeOf(refusal) ?? 'refused';
-    throw new RefusedError(`The ${attempt.kind} was refused (${code}): ${describeRefusal(refusal)} ${recorded}`);
+/** `--reviewer` named who decided until 0.5.0; now the token does, and a typed name would mislead. */
+function refuseTypedReviewer(reviewer: string | undefined, command: 'claim' | 'release' | 'review'): void {
+  if (reviewer !== undefined) {
+    throw new UsageError(
+      '--reviewer is gone since 0.5.0: the reviewer is the owner of the token in KYC_API_TOKEN, as the API authenticates it.',
+      command,
+    );
   }
 }
 
 export async function claimCommand(
-  context: ReviewCommandContext,
+  context: ReviewerCommandContext,
   onboardingId: string,
   reviewer: string | undefined,
   release: boolean,
 ): Promise<void> {
-  const request = claimRequestSchema.safeParse({ reviewer, channel: 'cli' });
-  if (!request.success) throw new UsageError(describeZodError(request.error), release ? 'release' : 'claim');
-  const handle = context.client.workflow.getHandle(onboardingWorkflowId(onboardingId));
-  const state = await runUpdate(
-    context,
-    onboardingId,
-    { kind: release ? 'release' : 'claim', actor: request.data.reviewer },
-    () => handle.executeUpdate(release ? releaseCaseUpdate : claimCaseUpdate, { args: [request.data] }),
-  );
-  context.print({ status: state.status, claim: state.claim ?? null });
+  const command = release ? 'release' : 'claim';
+  refuseTypedReviewer(reviewer, command);
+  const path = `/v1/onboardings/${encodeURIComponent(onboardingId)}/claim`;
+  const answer = await reviewRequest(apiTarget(context.env, command), release ? 'DELETE' : 'POST', path);
+  context.print({ status: answer.status, claim: answer.claim ?? null });
 }
 
 export async function reviewCommand(
-  context: ReviewCommandContext,
+  context: ReviewerCommandContext,
   onboardingId: string,
   values: { decision?: string; reason?: string; reviewer?: string },
 ): Promise<void> {
-  const review = reviewUpdateSchema.safeParse({ ...values, channel: 'cli' });
+  refuseTypedReviewer(values.reviewer, 'review');
+  const review = reviewBodySchema.safeParse({ decision: values.decision, reason: values.reason });
   if (!review.success) throw new UsageError(describeZodError(review.error), 'review');
-  const handle = context.client.workflow.getHandle(onboardingWorkflowId(onboardingId));
-  const state = await runUpdate(
-    context,
-    onboardingId,
-    { kind: 'decision', actor: review.data.reviewer, decision: review.data.decision },
-    () => handle.executeUpdate(submitReviewUpdate, { args: [review.data] }),
-  );
-  context.print({ status: state.status, firstApproval: state.firstApproval ?? null, decision: state.decision ?? null });
+  const path = `/v1/onboardings/${encodeURIComponent(onboardingId)}/review`;
+  const answer = await reviewRequest(apiTarget(context.env, 'review'), 'POST', path, review.data);
+  context.print({
+    status: answer.status,
+    firstApproval: answer.firstApproval ?? null,
+    decision: answer.decision ?? null,
+  });
 }
 
 /** The audit trail of one onboarding, from the store. */

@@ -10,12 +10,14 @@ export const COMMAND_HELP = {
   Prints the onboarding as it stands (the getState query): status, checks, review, decision.`,
   list: `list [--status checks_running|awaiting_review|escalated|awaiting_second_approval|approved|rejected|withdrawn]
   Lists onboardings (ID, status, start time), from Temporal's visibility.`,
-  claim: `claim ONBOARDING_ID --reviewer NAME
-  Holds the case for the policy's claim lease (claim again to renew).`,
-  release: `release ONBOARDING_ID --reviewer NAME
-  Lets a claimed case go.`,
-  review: `review ONBOARDING_ID --decision approve|reject --reason TEXT --reviewer NAME
-  Decides a case waiting for review (the submitReview Update, channel cli).`,
+  claim: `claim ONBOARDING_ID
+  Holds the case for the policy's claim lease (claim again to renew), through the API, as the
+  reviewer whose token is in KYC_API_TOKEN.`,
+  release: `release ONBOARDING_ID
+  Lets your claimed case go (through the API, as the owner of KYC_API_TOKEN).`,
+  review: `review ONBOARDING_ID --decision approve|reject --reason TEXT
+  Decides a case waiting for review through the API (POST /v1/onboardings/:id/review) as the
+  reviewer whose token is in KYC_API_TOKEN; the API vouches for who decided, the worker checks it.`,
   audit: `audit ONBOARDING_ID
   Prints the audit trail: every claim, release, approval, decision and refused attempt
   (reads the decision store: needs DATABASE_URL).`,
@@ -37,7 +39,8 @@ ${Object.values(COMMAND_HELP)
   .join('\n')}
 
 Connection settings come from the environment or a Temporal CLI profile, as for the worker
-(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_PROFILE, ...).`;
+(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_PROFILE, ...). claim, release and review go
+through the API: KYC_API_URL (default http://127.0.0.1:3000) and a reviewer's KYC_API_TOKEN.`;
 
 /** A command line that cannot run: said with the command's own usage, exit code 2. */
 export class UsageError extends Error {

@@ -14,7 +14,11 @@ import {
   signalDecisionsSchema,
   TASK_QUEUE,
   type SecondApproval,
+  secondApproverRolesSchema,
+  type SecondApproverRole,
 } from '../workflows/onboarding-contract';
+import { parseKeyring, type ReviewKeyring } from '../security/keyring';
+import { checkSignInEnv, signInEnvShape, signInSettings } from './sign-in';
 
 const projectRoot = path.resolve(__dirname, '..');
 
@@ -83,10 +87,24 @@ const envSchema = z
     POLICY_SECOND_APPROVAL: secondApprovalSchema.optional(),
     POLICY_SIGNAL_DECISIONS: signalDecisionsSchema.optional(),
     POLICY_CLAIM_LEASE: durationSchema.optional(),
+    /** Comma-separated: `reviewer`, `senior_reviewer`. */
+    POLICY_SECOND_APPROVER_ROLES: optionalString
+      .transform((value) => value?.split(',').map((role) => role.trim()))
+      .pipe(secondApproverRolesSchema.optional()),
+
+    /** The review-assertion keyring, held by the API and the workers only (security/keyring.ts). */
+    REVIEW_ASSERTION_KEYS: optionalString,
 
     DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
     DATABASE_POOL_MAX: positiveInt(10),
     DECISION_STORE_DIR: z.string().default(path.join(projectRoot, '.data', 'decisions')),
+    /** `<key id>:<base64 PKCS#8 DER or PEM file path>`: signs ledger checkpoints (store/ledger-signing-key.ts). */
+    LEDGER_SIGNING_KEY: optionalString,
+    LEDGER_CHECKPOINT_DIR: z.string().default(path.join(projectRoot, '.data', 'ledger-checkpoints')),
+    /** How often the worker's Temporal Schedule signs a checkpoint (worker/ledger-schedule.ts), or `off`. */
+    LEDGER_CHECKPOINT_EVERY: z.union([z.literal('off'), durationSchema]).default('1h'),
+    /** Years a case's record is kept after its relationship ended, before `npm run ledger -- purge` may remove it. */
+    LEDGER_RETENTION_YEARS: positiveInt(5),
 
     COMPLYCUBE_API_KEY: optionalString,
     COMPLYCUBE_BASE_URL: z.url().default(DEFAULT_COMPLYCUBE_BASE_URL),
@@ -99,14 +117,18 @@ const envSchema = z
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     API_SERVICE_TOKENS: tokenList,
     API_REVIEWER_TOKENS: tokenList,
+    API_SENIOR_REVIEWER_TOKENS: tokenList,
+    API_AUDITOR_TOKENS: tokenList,
     API_BODY_LIMIT_BYTES: positiveInt(64 * 1024),
     IDEMPOTENCY_RETENTION: durationSchema.default('24h'),
     CONSOLE_SESSION_TTL: durationSchema.default('8h'),
     CONSOLE_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
+    ...signInEnvShape,
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
   })
   .superRefine((env, ctx) => {
+    checkSignInEnv(env, ctx);
     // Each POLICY_* value is checked on its own above; this is the one rule between two of them.
     const overrides = policyOverrides(env);
     if (policyOverridesSchema.safeParse(overrides).success && !resolvePolicy(DEFAULT_POLICY, overrides).success) {
@@ -128,6 +150,7 @@ function policyOverrides(env: {
   POLICY_SECOND_APPROVAL?: SecondApproval;
   POLICY_SIGNAL_DECISIONS?: 'accepted' | 'refused';
   POLICY_CLAIM_LEASE?: string;
+  POLICY_SECOND_APPROVER_ROLES?: SecondApproverRole[] | undefined;
 }) {
   return {
     checkTimeout: env.POLICY_CHECK_TIMEOUT,
@@ -139,6 +162,7 @@ function policyOverrides(env: {
     secondApproval: env.POLICY_SECOND_APPROVAL,
     signalDecisions: env.POLICY_SIGNAL_DECISIONS,
     claimLease: env.POLICY_CLAIM_LEASE,
+    secondApproverRoles: env.POLICY_SECOND_APPROVER_ROLES,
   };
 }
 
@@ -149,6 +173,16 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+function reviewKeyring(value: string | undefined): ReviewKeyring | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseKeyring(value);
+  } catch (error) {
+    // The message names entries and key IDs, never a secret.
+    throw new ConfigError(`invalid configuration: REVIEW_ASSERTION_KEYS: ${(error as Error).message}`);
+  }
+}
+
 /** Reads and validates the whole configuration once; throws a ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = envSchema.safeParse(env);
@@ -157,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const temporal = temporalSettings(env);
   const policy = resolvePolicy(DEFAULT_POLICY, policyOverrides(e));
   if (!policy.success) throw new ConfigError(`invalid configuration: ${describeZodError(policy.error)}`);
+  const reviewKeys = reviewKeyring(e.REVIEW_ASSERTION_KEYS);
   return {
     temporal: { ...temporal, taskQueue: e.TEMPORAL_TASK_QUEUE },
     /** The worker's Prometheus endpoint, `host:port`; undefined when off. */
@@ -175,9 +210,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     /** The policy new onboardings start with: this release's defaults and the POLICY_* overrides. */
     policy: policy.data,
+    /** Signs (API) and verifies (worker) review assertions; absent, no review action can be taken. */
+    reviewKeys,
     store: e.DATABASE_URL
       ? { databaseUrl: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
       : { dataDir: e.DECISION_STORE_DIR },
+    /** Ledger checkpoints (docs/ledger.md): the key is parsed by the one command that signs. */
+    ledger: {
+      signingKey: e.LEDGER_SIGNING_KEY,
+      checkpointDir: e.LEDGER_CHECKPOINT_DIR,
+      checkpointEvery: e.LEDGER_CHECKPOINT_EVERY,
+      retentionYears: e.LEDGER_RETENTION_YEARS,
+    },
     complyCube: {
       apiKey: e.COMPLYCUBE_API_KEY,
       baseUrl: e.COMPLYCUBE_BASE_URL,
@@ -189,11 +233,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       port: e.API_PORT,
       serviceTokens: e.API_SERVICE_TOKENS,
       reviewerTokens: e.API_REVIEWER_TOKENS,
+      seniorReviewerTokens: e.API_SENIOR_REVIEWER_TOKENS,
+      auditorTokens: e.API_AUDITOR_TOKENS,
       bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
       idempotencyRetentionMs: parseDuration(e.IDEMPOTENCY_RETENTION),
       sessionTtlMs: parseDuration(e.CONSOLE_SESSION_TTL),
       /** undefined: Secure when the request came over https. */
       secureCookies: e.CONSOLE_SECURE_COOKIES === 'auto' ? undefined : e.CONSOLE_SECURE_COOKIES === 'true',
+      /** Single sign-on, the sign-in's protections, the idle timeout, the trusted proxy (`sign-in.ts`). */
+      ...signInSettings(e),
     },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

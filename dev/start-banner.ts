@@ -1,8 +1,14 @@
 /** What `npm start` prints once a start would succeed: where every part is, and the dev credentials. */
 import type { Config } from '../config/config';
 
-export const DEV_SERVICE_TOKEN = 'dev-service-token-change-me';
-export const DEV_REVIEWER_TOKEN = 'dev-reviewer-token-change-me';
+/** `npm start`'s tokens when none are configured: for this machine only, and said so wherever they show. */
+export const DEV_TOKENS = {
+  service: { name: 'dev-backend', token: 'dev-service-token-change-me' },
+  reviewer: { name: 'dev-reviewer', token: 'dev-reviewer-token-change-me' },
+  reviewer2: { name: 'dev-reviewer-2', token: 'dev-reviewer-2-token-change-me' },
+  senior: { name: 'dev-senior', token: 'dev-senior-token-change-me' },
+  auditor: { name: 'dev-auditor', token: 'dev-auditor-token-change-me' },
+} as const;
 export const EMULATOR_KEY = 'test_emulator_key';
 
 export interface StartFacts {
@@ -34,5 +40,18 @@ KYC onboarding orchestrator is running. Ctrl-C stops everything.
   Metrics           API ${apiUrl}/metrics   worker ${facts.workerMetrics ? `http://${facts.workerMetrics}/metrics` : 'off'}   traces ${facts.tracing ? 'exported over OTLP' : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT)'}
   ComplyCube        ${facts.emulator ? `${facts.emulator.url}  (emulator; API key ${facts.emulator.key})` : config.complyCube.baseUrl}
   Decision store    ${facts.storeDir === undefined ? 'PostgreSQL (DATABASE_URL)' : `embedded, ${facts.storeDir}`}
-${facts.devTokens ? `  Dev tokens        service: ${DEV_SERVICE_TOKEN}   reviewer (dev-reviewer): ${DEV_REVIEWER_TOKEN}\n` : ''}`;
+${facts.devTokens ? devTokenLines() : ''}`;
+}
+
+function devTokenLines(): string {
+  const line = (label: string, { name, token }: { name: string; token: string }) =>
+    `                    ${label.padEnd(16)} ${name.padEnd(16)} ${token}\n`;
+  return (
+    `  DEV TOKENS        for this machine only; a production API refuses placeholder tokens\n` +
+    line('service', DEV_TOKENS.service) +
+    line('reviewer', DEV_TOKENS.reviewer) +
+    line('reviewer', DEV_TOKENS.reviewer2) +
+    line('senior reviewer', DEV_TOKENS.senior) +
+    line('auditor', DEV_TOKENS.auditor)
+  );
 }

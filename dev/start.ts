@@ -28,7 +28,8 @@ import { loadWorkflowBuild } from '../worker/workflow-build';
 import { onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
 import { ensureConsoleBuilt } from './console-build';
 import { startDevServer, type DevServer } from './dev-server';
-import { DEV_REVIEWER_TOKEN, DEV_SERVICE_TOKEN, EMULATOR_KEY, startBanner } from './start-banner';
+import { devEnvironment } from './dev-defaults';
+import { DEV_TOKENS, EMULATOR_KEY, startBanner } from './start-banner';
 import { assertPortsFree, portSetting, startPorts } from './start-ports';
 import { Stopper } from './stopper';
 import { findOrBuildTemporalCli } from './temporal-cli';
@@ -52,10 +53,10 @@ function placesOf(config: Config) {
 type Places = ReturnType<typeof placesOf>;
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  mkdirSync(path.join(root, '.data'), { recursive: true });
+  const config = loadConfig(devEnvironment(process.env, path.join(root, '.data')));
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
   const places = placesOf(config);
-  mkdirSync(path.join(root, '.data'), { recursive: true });
   // Every port checked before anything starts, so a taken one is named at once with what moves it.
   await assertPortsFree(
     startPorts(config, {
@@ -155,8 +156,10 @@ async function withComplyCube(config: Config, emulatorPort: number, stopper: Sto
   const api = devTokens
     ? {
         ...config.api,
-        serviceTokens: [{ name: 'dev-backend', token: DEV_SERVICE_TOKEN }],
-        reviewerTokens: [{ name: 'dev-reviewer', token: DEV_REVIEWER_TOKEN }],
+        serviceTokens: [DEV_TOKENS.service],
+        reviewerTokens: [DEV_TOKENS.reviewer, DEV_TOKENS.reviewer2],
+        seniorReviewerTokens: [DEV_TOKENS.senior],
+        auditorTokens: [DEV_TOKENS.auditor],
       }
     : config.api;
   return { config: { ...config, complyCube: { ...config.complyCube, baseUrl, apiKey }, api }, emulator, devTokens };

@@ -1,4 +1,6 @@
 /** The map from ComplyCube check IDs to the runs that created them (webhook events carry the check ID only). */
+import { feedLedger } from './ledger';
+import { checkEntry } from './ledger-feeds';
 import type { Sql } from './sql';
 
 /** Which run created a ComplyCube check. */
@@ -11,7 +13,7 @@ export interface CheckMapping {
 }
 
 export interface CheckMap {
-  /** Remembers which run created a check. Idempotent. */
+  /** Remembers which run created a check, and puts its creation on the ledger. Idempotent. */
   recordCheck(mapping: CheckMapping): Promise<void>;
   findCheck(checkId: string): Promise<CheckMapping | undefined>;
   /** IDs of checks that belong to earlier runs of this onboarding. */
@@ -21,11 +23,14 @@ export interface CheckMap {
 export function checkMap(sql: Sql): CheckMap {
   return {
     async recordCheck(m) {
-      await sql.query(
-        `INSERT INTO onboarding_checks (check_id, check_type, onboarding_id, workflow_id, run_id)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (check_id) DO NOTHING`,
-        [m.checkId, m.checkType, m.onboardingId, m.workflowId, m.runId],
-      );
+      await sql.transaction(async (tx) => {
+        const { rows } = await tx.query<{ created_at: Date }>(
+          `INSERT INTO onboarding_checks (check_id, check_type, onboarding_id, workflow_id, run_id)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (check_id) DO NOTHING RETURNING created_at`,
+          [m.checkId, m.checkType, m.onboardingId, m.workflowId, m.runId],
+        );
+        if (rows[0]) await feedLedger(tx, checkEntry(m, new Date(rows[0].created_at)));
+      });
     },
 
     async findCheck(checkId) {

@@ -1,5 +1,7 @@
 /** Decisions: one row per workflow run, kept after Temporal has forgotten the run. */
 import type { CheckState, OnboardingDecision } from '../workflows/onboarding-contract';
+import { feedLedger } from './ledger';
+import { decisionEntry } from './ledger-feeds';
 import { storableJson, storableText, type Sql } from './sql';
 
 /** A recorded decision: the workflow's decision and when the store took it. */
@@ -8,7 +10,7 @@ export interface DecisionRecord extends OnboardingDecision {
 }
 
 export interface DecisionRecords {
-  /** Records a decision once per workflow run; a repeat leaves the first row as it is. */
+  /** Records a decision, and its ledger entry, once per workflow run; a repeat leaves the first row as it is. */
   recordDecision(decision: OnboardingDecision): Promise<{ inserted: boolean }>;
   /** Every decision recorded for an onboarding (one per run), newest first. */
   decisionsFor(onboardingId: string): Promise<DecisionRecord[]>;
@@ -29,6 +31,7 @@ interface DecisionRow {
   recorded_at: Date;
   channel: OnboardingDecision['channel'] | null;
   approvals: OnboardingDecision['approvals'] | null;
+  verified: boolean | null;
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -36,30 +39,34 @@ const iso = (value: Date | string) => new Date(value).toISOString();
 export function decisionRecords(sql: Sql): DecisionRecords {
   return {
     async recordDecision(d) {
-      const { rows } = await sql.query<{ workflow_id: string }>(
-        `INSERT INTO onboarding_decisions
+      return sql.transaction(async (tx) => {
+        const { rows } = await tx.query<{ workflow_id: string }>(
+          `INSERT INTO onboarding_decisions
            (workflow_id, run_id, onboarding_id, decision, decided_by_kind, decided_by, reason,
-            review_reasons, checks, started_at, decided_at, channel, approvals)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13::jsonb)
+            review_reasons, checks, started_at, decided_at, channel, approvals, verified)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13::jsonb, $14)
          ON CONFLICT (workflow_id, run_id) DO NOTHING
          RETURNING workflow_id`,
-        [
-          d.workflowId,
-          d.runId,
-          d.onboardingId,
-          d.decision,
-          d.decidedByKind,
-          storableText(d.decidedBy),
-          storableText(d.reason),
-          storableJson(d.reviewReasons),
-          storableJson(d.checks),
-          d.startedAt,
-          d.decidedAt,
-          d.channel ?? null,
-          d.approvals ? storableJson(d.approvals) : null,
-        ],
-      );
-      return { inserted: rows.length === 1 };
+          [
+            d.workflowId,
+            d.runId,
+            d.onboardingId,
+            d.decision,
+            d.decidedByKind,
+            storableText(d.decidedBy),
+            storableText(d.reason),
+            storableJson(d.reviewReasons),
+            storableJson(d.checks),
+            d.startedAt,
+            d.decidedAt,
+            d.channel ?? null,
+            d.approvals ? storableJson(d.approvals) : null,
+            d.verified ?? null,
+          ],
+        );
+        if (rows.length === 1) await feedLedger(tx, decisionEntry(d));
+        return { inserted: rows.length === 1 };
+      });
     },
 
     async decisionsFor(onboardingId) {
@@ -80,6 +87,7 @@ export function decisionRecords(sql: Sql): DecisionRecords {
         startedAt: iso(row.started_at),
         decidedAt: iso(row.decided_at),
         ...(row.channel ? { channel: row.channel } : {}),
+        ...(row.verified ? { verified: true } : {}),
         ...(row.approvals ? { approvals: row.approvals } : {}),
         recordedAt: iso(row.recorded_at),
       }));

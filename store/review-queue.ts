@@ -10,6 +10,8 @@ import {
   type ReviewCase,
   type ReviewStatus,
 } from '../workflows/onboarding-contract';
+import { feedLedger } from './ledger';
+import { SENT_TO_REVIEW_STATUSES, sentToReviewEntry } from './ledger-feeds';
 import { storableJson, type Sql } from './sql';
 
 export interface QueuePage {
@@ -69,8 +71,9 @@ function fromRow(row: CaseRow): ReviewCase {
 export function reviewQueue(sql: Sql): ReviewQueue {
   return {
     async syncReviewCase(c) {
-      await sql.query(
-        `INSERT INTO review_cases
+      await sql.transaction(async (tx) => {
+        const { rows } = await tx.query(
+          `INSERT INTO review_cases
            (workflow_id, run_id, onboarding_id, status, reasons, opened_at, sla_due_at, expires_at, claim,
             first_approval, second_approval_required, version, updated_at)
          VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12, now())
@@ -79,22 +82,28 @@ export function reviewQueue(sql: Sql): ReviewQueue {
            sla_due_at = excluded.sla_due_at, expires_at = excluded.expires_at, claim = excluded.claim,
            first_approval = excluded.first_approval, second_approval_required = excluded.second_approval_required,
            version = excluded.version, updated_at = now()
-         WHERE review_cases.version < excluded.version`,
-        [
-          c.workflowId,
-          c.runId,
-          c.onboardingId,
-          c.status,
-          storableJson(c.reasons),
-          c.openedAt,
-          c.slaDueAt,
-          c.expiresAt,
-          c.claim ? storableJson(c.claim) : null,
-          c.firstApproval ? storableJson(c.firstApproval) : null,
-          c.secondApprovalRequired,
-          c.version,
-        ],
-      );
+         WHERE review_cases.version < excluded.version
+         RETURNING version`,
+          [
+            c.workflowId,
+            c.runId,
+            c.onboardingId,
+            c.status,
+            storableJson(c.reasons),
+            c.openedAt,
+            c.slaDueAt,
+            c.expiresAt,
+            c.claim ? storableJson(c.claim) : null,
+            c.firstApproval ? storableJson(c.firstApproval) : null,
+            c.secondApprovalRequired,
+            c.version,
+          ],
+        );
+        // The first review status a run's row takes sends it to review; the entry's ID is the run's.
+        if (rows.length === 1 && SENT_TO_REVIEW_STATUSES.includes(c.status)) {
+          await feedLedger(tx, sentToReviewEntry(c));
+        }
+      });
     },
 
     async listReviewCases({ statuses, limit, after }) {

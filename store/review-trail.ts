@@ -5,9 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ReviewAction } from '../workflows/onboarding-contract';
+import { feedLedger } from './ledger';
+import { reviewActionEntry } from './ledger-feeds';
 import { storableText, type Sql } from './sql';
 
 export interface ReviewTrail {
+  /** Writes the action and its ledger entry together, once however often it is given. */
   recordReviewAction(action: ReviewAction): Promise<void>;
   /** An onboarding's actions, every run's, oldest first. */
   reviewActionsFor(onboardingId: string): Promise<ReviewAction[]>;
@@ -31,25 +34,28 @@ interface ActionRow {
 export function reviewTrail(sql: Sql): ReviewTrail {
   return {
     async recordReviewAction(a) {
-      await sql.query(
-        `INSERT INTO review_actions
+      await sql.transaction(async (tx) => {
+        const { rows } = await tx.query(
+          `INSERT INTO review_actions
            (id, onboarding_id, workflow_id, run_id, kind, actor, channel, authenticated, decision, reason, refusal, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
-        [
-          a.id,
-          a.onboardingId,
-          a.workflowId,
-          a.runId || null,
-          a.kind,
-          storableText(a.actor),
-          a.channel,
-          a.authenticated,
-          a.decision ?? null,
-          a.reason === undefined ? null : storableText(a.reason),
-          a.refusal ?? null,
-          a.at,
-        ],
-      );
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING id`,
+          [
+            a.id,
+            a.onboardingId,
+            a.workflowId,
+            a.runId || null,
+            a.kind,
+            storableText(a.actor),
+            a.channel,
+            a.authenticated,
+            a.decision ?? null,
+            a.reason === undefined ? null : storableText(a.reason),
+            a.refusal ?? null,
+            a.at,
+          ],
+        );
+        if (rows.length === 1) await feedLedger(tx, reviewActionEntry(a));
+      });
     },
 
     async reviewActionsFor(onboardingId) {

@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DatabaseError, Pool } from 'pg';
+import { LEDGER_MIGRATION, LEDGER_PURGE_MIGRATION } from './ledger-schema';
 
 /** A minimal SQL connection both back ends provide. */
 export interface Sql {
@@ -155,6 +156,36 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_at);
    ALTER TABLE onboarding_decisions ADD COLUMN channel text;
    ALTER TABLE onboarding_decisions ADD COLUMN approvals jsonb;`,
+  // Roles at the desk: each console session keeps the roles its sign-in established.
+  `ALTER TABLE console_sessions ADD COLUMN roles text[] NOT NULL DEFAULT '{reviewer}';
+   ALTER TABLE onboarding_decisions ADD COLUMN verified boolean;`,
+  // Sign-in protections: the security events (append-only; failures counted per client for the
+  // lockout), sessions' last use (idle timeout) and the fingerprint of the token that opened them
+  // (re-checked on use), and single sign-on logins in progress (state, nonce, PKCE verifier).
+  `CREATE TABLE security_events (
+     id     bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     at     timestamptz NOT NULL DEFAULT now(),
+     kind   text        NOT NULL
+            CHECK (kind IN ('sign_in', 'sign_in_failed', 'sign_in_throttled', 'sign_out', 'session_revoked', 'evidence_viewed')),
+     actor  text,
+     ip     text,
+     detail jsonb       NOT NULL DEFAULT '{}'
+   );
+   CREATE INDEX security_events_failures_by_ip ON security_events (ip, at) WHERE kind = 'sign_in_failed';
+   ALTER TABLE console_sessions ADD COLUMN last_seen_at timestamptz NOT NULL DEFAULT now();
+   ALTER TABLE console_sessions ADD COLUMN credential text;
+   ALTER TABLE console_sessions ADD COLUMN display_name text;
+   CREATE TABLE oidc_sign_ins (
+     id_hash       text        PRIMARY KEY,
+     state         text        NOT NULL,
+     nonce         text        NOT NULL,
+     code_verifier text        NOT NULL,
+     expires_at    timestamptz NOT NULL
+   );`,
+  // The ledger: every decision and review action, hash-chained and append-only (docs/ledger.md).
+  LEDGER_MIGRATION,
+  // Retention: the purge that removed an entry's body, by its seq (docs/ledger.md).
+  LEDGER_PURGE_MIGRATION,
 ];
 
 /**
@@ -164,10 +195,16 @@ export const MIGRATIONS: readonly string[] = [
 export async function migrate(sql: Sql): Promise<void> {
   await sql.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await tx.query(`CREATE TABLE IF NOT EXISTS decision_store_migrations (
-      version    integer     PRIMARY KEY,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
+    // Checked before it is created: the application's role (`app-role.ts`) may not create tables.
+    const { rows: tables } = await tx.query<{ exists: boolean }>(
+      "SELECT to_regclass('decision_store_migrations') IS NOT NULL AS exists",
+    );
+    if (!tables[0]?.exists) {
+      await tx.query(`CREATE TABLE decision_store_migrations (
+        version    integer     PRIMARY KEY,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    }
     const { rows } = await tx.query<{ version: number }>('SELECT version FROM decision_store_migrations');
     const applied = new Set(rows.map((row) => row.version));
     for (const [index, migration] of MIGRATIONS.entries()) {

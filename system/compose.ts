@@ -4,6 +4,7 @@
  * system of the tests and tools all build their parts here, so they run the same wiring; each
  * brings only what is its own (its connections, its store, its workflow build, its tracing).
  */
+import { createLedgerActivities } from '../activities/ledger-activities';
 import { Client, type Connection } from '@temporalio/client';
 import { type NativeConnection, Runtime } from '@temporalio/worker';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -24,7 +25,10 @@ import type { AutoPromotePolicy } from '../config/config';
  * What the parts are wired from: the configuration (`loadConfig`). The fleet-wide ComplyCube rate
  * may be absent here (unlimited), which only the in-process system asks for.
  */
-export type SystemConfig = Pick<Config, 'temporal' | 'policy' | 'complyCube' | 'api' | 'deployment'> & {
+export type SystemConfig = Pick<
+  Config,
+  'temporal' | 'policy' | 'complyCube' | 'api' | 'deployment' | 'reviewKeys' | 'ledger'
+> & {
   worker: Omit<Config['worker'], 'complyCubeRateLimit'> & { complyCubeRateLimit?: number | undefined };
 };
 
@@ -61,10 +65,14 @@ export function composeWorker(config: SystemConfig, parts: WorkerParts): Promise
     connection: parts.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createOnboardingActivities({
-      complyCube: complyCubeClient(config.complyCube, complyCubeMetricsOn(Runtime.instance().metricMeter)),
-      store: parts.activityStore ? parts.activityStore(parts.store) : parts.store,
-    }),
+    activities: {
+      ...createOnboardingActivities({
+        complyCube: complyCubeClient(config.complyCube, complyCubeMetricsOn(Runtime.instance().metricMeter)),
+        store: parts.activityStore ? parts.activityStore(parts.store) : parts.store,
+        ...(config.reviewKeys ? { reviewKeys: config.reviewKeys } : {}),
+      }),
+      ...createLedgerActivities({ store: parts.store, ...config.ledger }),
+    },
     build: parts.build,
     ...(parts.tracing ? { tracing: parts.tracing } : {}),
     deploymentName: config.deployment.deploymentName,
@@ -118,13 +126,19 @@ export function composeApi(config: SystemConfig, parts: ApiParts): Promise<Fasti
     store: parts.store,
     taskQueue: config.temporal.taskQueue,
     policy: config.policy,
+    ...(config.reviewKeys ? { reviewKeys: config.reviewKeys } : {}),
     webhookSecret: parts.webhookSecret ?? config.complyCube.webhookSecret,
     serviceTokens: config.api.serviceTokens,
     reviewerTokens: config.api.reviewerTokens,
+    seniorReviewerTokens: config.api.seniorReviewerTokens,
+    auditorTokens: config.api.auditorTokens,
     bodyLimitBytes: config.api.bodyLimitBytes,
     idempotencyRetentionMs: config.api.idempotencyRetentionMs,
     sessionTtlMs: config.api.sessionTtlMs,
     ...(config.api.secureCookies !== undefined ? { secureCookies: config.api.secureCookies } : {}),
+    signIn: config.api.signIn,
+    oidc: config.api.oidc,
+    trustProxy: config.api.trustProxy,
     // Evidence for reviewers is read from ComplyCube, never kept: only with a key.
     ...(config.complyCube.apiKey ? { complyCube: complyCubeClient(config.complyCube, metrics.complyCube) } : {}),
     metrics,

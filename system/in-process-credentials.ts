@@ -6,3 +6,7 @@ export const EMULATOR_KEY = 'test_system_key';
 export const SERVICE_TOKEN = 'service-token-0123456789abcdef';
 export const REVIEWER_TOKEN = 'reviewer-token-0123456789abcdef';
 export const OTHER_REVIEWER_TOKEN = 'reviewer-token-fedcba9876543210';
+export const SENIOR_REVIEWER_TOKEN = 'senior-reviewer-token-0123456789';
+export const AUDITOR_TOKEN = 'auditor-token-0123456789abcdef';
+/** The review-assertion keyring the in-process API and worker share (tests sign with it too). */
+export const REVIEW_ASSERTION_KEYS = 'test-1:dGVzdC1yZXZpZXctYXNzZXJ0aW9uLWtleS0wMDAwMDAwMDAw';

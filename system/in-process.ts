@@ -20,7 +20,15 @@ import { openDecisionStore, type DecisionStore } from '../store/decision-store';
 import type { OnboardingWorker } from '../worker/create-worker';
 import { onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
 import { composeApi, composeWorker, promoteWorkerVersion, temporalClient, type SystemConfig } from './compose';
-import { EMULATOR_KEY, OTHER_REVIEWER_TOKEN, REVIEWER_TOKEN, SERVICE_TOKEN } from './in-process-credentials';
+import {
+  AUDITOR_TOKEN,
+  EMULATOR_KEY,
+  OTHER_REVIEWER_TOKEN,
+  REVIEW_ASSERTION_KEYS,
+  REVIEWER_TOKEN,
+  SENIOR_REVIEWER_TOKEN,
+  SERVICE_TOKEN,
+} from './in-process-credentials';
 import { installInProcessRuntime, workflowBuild } from './in-process-runtime';
 import { systemProbes, type SystemProbes } from './in-process-probes';
 
@@ -43,6 +51,10 @@ export interface InProcessSystemOptions {
   tracing?: Tracing;
   /** The fleet-wide cap on ComplyCube calls per second (unlimited when absent). */
   complyCubeRateLimit?: number;
+  /** More configuration, as variables (`OIDC_*`, `SIGN_IN_*`, `API_TRUST_PROXY`…), over the system's own. */
+  env?: Record<string, string>;
+  /** The API's port (default: any free one). */
+  apiPort?: number;
 }
 
 /** A running in-process system and the calls that drive it. */
@@ -98,7 +110,7 @@ export async function startInProcessSystem(options: InProcessSystemOptions = {})
     webhookSecret: () => webhookSecret,
     overrides: { ...options.api, logLevel: 'silent', temporalDeadlineMs: 3_000 },
   });
-  const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
+  const apiUrl = await api.listen({ port: options.apiPort ?? 0, host: '127.0.0.1' });
   const registered = await registerWebhook(emulatorUrl, EMULATOR_KEY, `${apiUrl}/webhooks/complycube`);
   webhookSecret = registered.secret;
 
@@ -164,6 +176,10 @@ function inProcessConfig(
     COMPLYCUBE_TIMEOUT_MS: '2000',
     API_SERVICE_TOKENS: `test-backend:${SERVICE_TOKEN}`,
     API_REVIEWER_TOKENS: `reviewer-alice:${REVIEWER_TOKEN},reviewer-bob:${OTHER_REVIEWER_TOKEN}`,
+    API_SENIOR_REVIEWER_TOKENS: `senior-carol:${SENIOR_REVIEWER_TOKEN}`,
+    API_AUDITOR_TOKENS: `auditor-dan:${AUDITOR_TOKEN}`,
+    REVIEW_ASSERTION_KEYS,
+    ...options.env,
   });
   // Unlimited unless asked: the emulator's key would otherwise get the sandbox's 5/s.
   return { ...config, worker: { ...config.worker, complyCubeRateLimit: options.complyCubeRateLimit } };

@@ -8,6 +8,7 @@ import { signWebhookBody } from '../complycube/webhook-signature';
 import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
 import { startEmbeddedPostgres } from '../dev/test-postgres';
 import { openDecisionStore } from '../store/decision-store';
+import { TEST_KEYRING } from './helpers/review-assertions';
 import { REVIEWER_TOKEN, SERVICE_TOKEN, startTestSystem, type TestSystem } from './helpers/system';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -182,7 +183,8 @@ describe('the API at its edges', () => {
 
   it('refuses control characters in a review reason, and records a signal’s NUL-bearing reason anyway', async () => {
     const applicant = await system.seed({ lastName: 'attention' });
-    assert.equal((await start(applicant)).status, 201);
+    // A run whose policy still takes decisions by signal (refused by default since 0.5.0).
+    await system.start(applicant, { signalDecisions: 'accepted' });
     await waitForStatus(applicant.clientId, 'awaiting_review');
     const refused = await review(applicant.clientId, { decision: 'approve', reason: 'fine\u0000really' });
     assert.deepEqual([refused.status, refused.body.error], [400, 'invalid_request']);
@@ -232,6 +234,7 @@ describe('the API at its edges', () => {
         webhookSecret: secret,
         serviceTokens: [{ name: 'backend', token: SERVICE_TOKEN }],
         reviewerTokens: [{ name: 'reviewer-alice', token: REVIEWER_TOKEN }],
+        reviewKeys: TEST_KEYRING,
         logLevel: 'silent',
       });
       try {
@@ -295,13 +298,26 @@ describe('the API at its edges', () => {
         taskQueue: system.taskQueue,
         webhookSecret: 'edges-webhook-secret',
         serviceTokens: [{ name: 'backend', token: SERVICE_TOKEN }],
-        reviewerTokens: [],
+        reviewerTokens: [{ name: 'reviewer-alice', token: REVIEWER_TOKEN }],
+        reviewKeys: TEST_KEYRING,
         logLevel: 'silent',
       });
+      // A run still checking: a review of it is refused (review_not_due), and that goes on the record.
+      const checking = await system.seed();
+      await system.control(`/clients/${checking.clientId}/behaviour`, {
+        identity_fraud_check: { latencyMs: 60_000 },
+      });
+      const handle = await system.start(checking);
       try {
         const url = await api.listen({ port: 0, host: '127.0.0.1' });
         assert.equal((await request(url, 'GET', '/readyz')).status, 200);
         await postgres.stop();
+        // The refusal cannot be recorded: no 409 goes out unrecorded.
+        const refused = await request(url, 'POST', `/v1/onboardings/${checking.clientId}/review`, {
+          token: REVIEWER_TOKEN,
+          body: { decision: 'approve', reason: 'too early' },
+        });
+        assert.deepEqual([refused.status, refused.body.error], [503, 'store_unavailable']);
         const decisions = await request(url, 'GET', `/v1/decisions/${hexId()}`, { token: SERVICE_TOKEN });
         assert.deepEqual([decisions.status, decisions.body.error], [503, 'store_unavailable']);
         assert.ok(decisions.ms < 3_000, `answered in ${decisions.ms} ms`);
@@ -313,6 +329,7 @@ describe('the API at its edges', () => {
         const readiness = await request(url, 'GET', '/readyz');
         assert.deepEqual([readiness.status, readiness.body.temporal, readiness.body.store], [503, true, false]);
       } finally {
+        await handle.cancel().catch(() => undefined);
         await api.close();
         await connection.close();
         await store.close().catch(() => undefined);

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../config/config';
+import { API_SECRETS, refusePlaceholders, WORKER_SECRETS } from '../config/placeholders';
+import { COMPOSE_ENV_FILE, readEnvFile } from '../dev/production/compose';
 import { DEFAULT_POLICY } from '../workflows/onboarding-contract';
 
 describe('configuration from the environment', () => {
@@ -79,21 +81,26 @@ describe('configuration from the environment', () => {
     assert.throws(() => loadConfig({ POLICY_REVIEW_SLA: '60d' }), /POLICY_REVIEW_EXPIRY: must be longer than/);
   });
 
-  it('takes the review desk policy: four-eyes, decisions by signal, the claim lease', () => {
+  it('takes the review desk policy: four-eyes, second approvers, decisions by signal, the claim lease', () => {
     assert.equal(DEFAULT_POLICY.secondApproval, 'identity_fraud_attention');
-    assert.equal(DEFAULT_POLICY.signalDecisions, 'accepted');
+    assert.deepEqual(DEFAULT_POLICY.secondApproverRoles, ['reviewer', 'senior_reviewer']);
+    assert.equal(DEFAULT_POLICY.signalDecisions, 'refused');
     assert.equal(DEFAULT_POLICY.claimLease, '15m');
     const policy = loadConfig({
       POLICY_SECOND_APPROVAL: 'any_review',
-      POLICY_SIGNAL_DECISIONS: 'refused',
+      POLICY_SECOND_APPROVER_ROLES: 'senior_reviewer',
+      POLICY_SIGNAL_DECISIONS: 'accepted',
       POLICY_CLAIM_LEASE: '30m',
     }).policy;
     assert.deepEqual(policy, {
       ...DEFAULT_POLICY,
       secondApproval: 'any_review',
-      signalDecisions: 'refused',
+      secondApproverRoles: ['senior_reviewer'],
+      signalDecisions: 'accepted',
       claimLease: '30m',
     });
+    assert.throws(() => loadConfig({ POLICY_SECOND_APPROVER_ROLES: 'auditor' }), /POLICY_SECOND_APPROVER_ROLES/);
+    assert.throws(() => loadConfig({ POLICY_SECOND_APPROVER_ROLES: 'reviewer,,' }), /POLICY_SECOND_APPROVER_ROLES/);
     assert.throws(() => loadConfig({ POLICY_SECOND_APPROVAL: 'sometimes' }), /POLICY_SECOND_APPROVAL/);
     assert.throws(() => loadConfig({ POLICY_SIGNAL_DECISIONS: 'maybe' }), /POLICY_SIGNAL_DECISIONS/);
     // The rule between the SLA and the expiry holds whatever else is set.
@@ -112,6 +119,38 @@ describe('configuration from the environment', () => {
     );
     assert.equal(loadConfig({ CONSOLE_SECURE_COOKIES: 'false' }).api.secureCookies, false);
     assert.throws(() => loadConfig({ CONSOLE_SESSION_TTL: 'all day' }), /CONSOLE_SESSION_TTL/);
+  });
+
+  it('takes the sign-in settings: single sign-on, lockout, rate limit, idle timeout, trusted proxy', () => {
+    const { api } = loadConfig({});
+    assert.equal(api.oidc, undefined);
+    assert.deepEqual(api.signIn, {
+      maxFailures: 10,
+      lockoutWindowMs: 900_000,
+      rateLimitPerMinute: 30,
+      idleTimeoutMs: 1_800_000,
+      tokenSignIn: true,
+    });
+    assert.equal(api.trustProxy, false);
+    const issuer = 'https://login.example.com/realms/kyc';
+    assert.throws(() => loadConfig({ OIDC_ISSUER: issuer }), /OIDC_CLIENT_ID: is required.*OIDC_REDIRECT_URI/s);
+    assert.throws(
+      () => loadConfig({ CONSOLE_TOKEN_SIGN_IN: 'false' }),
+      /CONSOLE_TOKEN_SIGN_IN: false needs OIDC_ISSUER/,
+    );
+    const sso = loadConfig({
+      OIDC_ISSUER: issuer,
+      OIDC_CLIENT_ID: 'kyc-console',
+      OIDC_REDIRECT_URI: 'https://kyc.example.com/v1/session/oidc/callback',
+      API_TRUST_PROXY: '10.0.0.0/8, 192.168.1.1',
+    }).api;
+    assert.deepEqual(sso.oidc && [sso.oidc.displayName, sso.oidc.rolesClaim, sso.oidc.nameClaim], [
+      'login.example.com',
+      'roles',
+      'preferred_username',
+    ]);
+    assert.deepEqual(sso.trustProxy, ['10.0.0.0/8', '192.168.1.1']);
+    assert.throws(() => loadConfig({ API_TRUST_PROXY: '2 hops' }), /API_TRUST_PROXY/);
   });
 });
 
@@ -234,5 +273,21 @@ describe('Temporal connection settings, read as the Temporal CLI reads them', ()
         error.message.includes(`TEMPORAL_CONFIG_FILE (${broken})`) &&
         !error.message.includes('hunter2'),
     );
+  });
+
+  it("refuses the compose example's placeholders in production, naming the variables and not their values", () => {
+    const example = readEnvFile(COMPOSE_ENV_FILE);
+    assert.throws(
+      () => refusePlaceholders(example, API_SECRETS),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /API_SERVICE_TOKENS, API_REVIEWER_TOKENS, REVIEW_ASSERTION_KEYS, COMPLYCUBE_WEBHOOK_SECRET/.test(
+          error.message,
+        ) &&
+        !error.message.includes(example.API_REVIEWER_TOKENS!),
+    );
+    assert.throws(() => refusePlaceholders(example, WORKER_SECRETS), /REVIEW_ASSERTION_KEYS, COMPLYCUBE_API_KEY/);
+    assert.doesNotThrow(() => refusePlaceholders({ ...example, ALLOW_PLACEHOLDER_SECRETS: 'true' }, API_SECRETS));
+    assert.doesNotThrow(() => refusePlaceholders({ API_REVIEWER_TOKENS: 'alice:Kq8s7d9f0g1h2j3k4l5' }, API_SECRETS));
   });
 });

@@ -96,7 +96,8 @@ describe('the onboarding contract', () => {
       maxPollInterval: '30m',
       callTimeout: '30s',
       secondApproval: 'identity_fraud_attention',
-      signalDecisions: 'accepted',
+      signalDecisions: 'refused',
+      secondApproverRoles: ['reviewer', 'senior_reviewer'],
       claimLease: '15m',
     });
     const bad = resolvePolicy(DEFAULT_POLICY, { reviewSla: '2d', reviewExpiry: '1d' });

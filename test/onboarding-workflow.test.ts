@@ -3,7 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { onboardingStatusSearchAttribute, type OnboardingState } from '../workflows/onboarding-contract';
+import { sendAsserted } from './helpers/review-assertions';
 import { resultOf, startTestSystem, type TestSystem } from './helpers/system';
+
+/** Decisions by signal (a typed name) are refused by default since 0.5.0; these runs accept them. */
+const SIGNALS = { signalDecisions: 'accepted' } as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -61,7 +65,7 @@ describe('onboarding workflow on a real Temporal dev server', () => {
     await system.control(`/clients/${applicant.clientId}/behaviour`, {
       identity_fraud_check: { attention: ['databaseAnalysis.police'] },
     });
-    const handle = await system.start(applicant);
+    const handle = await system.start(applicant, SIGNALS);
     const state = await system.waitForStatus(handle, 'awaiting_review');
     assert.deepEqual(state.reviewReasons, ['identity_fraud_check.attention']);
     assert.deepEqual(state.checks.identity_fraud_check.attentionAnalyses, ['databaseAnalysis.police']);
@@ -92,8 +96,10 @@ describe('onboarding workflow on a real Temporal dev server', () => {
     });
     const handle = await system.start(applicant);
     await system.waitForStatus(handle, 'awaiting_review');
-    const state = await handle.executeUpdate<OnboardingState, [unknown]>('submitReview', {
-      args: [{ decision: 'reject', reviewer: 'reviewer-bob', reason: 'Face enrolled under another client' }],
+    const state = await sendAsserted<OnboardingState>(handle, 'decide', {
+      decision: 'reject',
+      reviewer: 'reviewer-bob',
+      reason: 'Face enrolled under another client',
     });
     assert.equal(state.status, 'rejected');
     assert.equal(state.decision?.decidedBy, 'reviewer-bob');
@@ -129,12 +135,12 @@ describe('onboarding workflow on a real Temporal dev server', () => {
     await system.control(`/clients/${applicant.clientId}/behaviour`, {
       identity_fraud_check: { attention: ['databaseAnalysis.fraud'], latencyMs: 1500 },
     });
-    const handle = await system.start(applicant);
+    const handle = await system.start(applicant, SIGNALS);
     await system.waitForStatus(handle, 'checks_running');
     // Before review is due.
     await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'reviewer-alice', reason: 'too early' });
     await assert.rejects(
-      handle.executeUpdate('submitReview', { args: [{ decision: 'approve', reviewer: 'r', reason: 'too early' }] }),
+      sendAsserted(handle, 'decide', { decision: 'approve', reviewer: 'r', reason: 'too early' }),
       rejectedWith(/^review_not_due$/),
     );
     await system.waitForStatus(handle, 'awaiting_review');
@@ -165,14 +171,12 @@ describe('onboarding workflow on a real Temporal dev server', () => {
     );
     assert.match(state.reviews[1]!.rejection!, /decision: /);
     // After the run has ended, an update cannot reach it at all.
-    await assert.rejects(
-      handle.executeUpdate('submitReview', { args: [{ decision: 'approve', reviewer: 'r', reason: 'late' }] }),
-    );
+    await assert.rejects(sendAsserted(handle, 'decide', { decision: 'approve', reviewer: 'r', reason: 'late' }));
     assert.equal((await system.store.decisionsFor(applicant.clientId)).length, 1);
   });
 
   it('keeps a stream of refused review messages from growing the state: a count and the last ten', async () => {
-    const handle = await system.start(await system.seed({ lastName: 'attention' }));
+    const handle = await system.start(await system.seed({ lastName: 'attention' }), SIGNALS);
     await system.waitForStatus(handle, 'awaiting_review');
     for (let i = 1; i <= 25; i += 1) {
       await handle.signal('reviewDecision', { decision: 'maybe', reviewer: 'flood', reason: `bad ${i}` });
@@ -204,7 +208,7 @@ describe('onboarding workflow on a real Temporal dev server', () => {
 
   it('accepts a review while escalated', async () => {
     const applicant = await system.seed({ lastName: 'attention' });
-    const handle = await system.start(applicant, { reviewSla: '1s', reviewExpiry: '1h' });
+    const handle = await system.start(applicant, { reviewSla: '1s', reviewExpiry: '1h', ...SIGNALS });
     await system.waitForStatus(handle, 'escalated', 10_000);
     await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'reviewer-alice', reason: 'checked' });
     assert.equal((await resultOf(handle)).decision, 'approved');
@@ -264,6 +268,7 @@ describe('onboarding workflow on a real Temporal dev server', () => {
       secondApproval: 'never',
       signalDecisions: 'accepted',
       claimLease: '15m',
+      secondApproverRoles: ['reviewer', 'senior_reviewer'],
     });
     assert.equal(Date.parse(state.reviewEscalatesAt!) - Date.parse(state.startedAt) > 23 * 3_600_000, true);
     await handle.cancel();

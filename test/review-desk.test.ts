@@ -13,6 +13,7 @@ import { freshDatabase, type OwnDatabase } from './helpers/database';
 import { call, signIn } from './helpers/http';
 import { runCli } from './helpers/processes';
 import {
+  AUDITOR_TOKEN,
   OTHER_REVIEWER_TOKEN,
   REVIEWER_TOKEN,
   SERVICE_TOKEN,
@@ -187,27 +188,37 @@ describe('the review desk: claims, four-eyes, signals, audit, queue, evidence, s
   });
 
   describe('decisions by signal', () => {
-    it('records a signalled decision with the reviewer name marked as asserted, and refuses a repeat', async () => {
-      const { id } = await caseInReview();
-      const handle = system.client.workflow.getHandle(onboardingWorkflowId(id));
-      await handle.signal('reviewDecision', { decision: 'approve', reason: 'from the UI', reviewer: 'someone' });
-      const state = await system.waitForStatus(handle, 'awaiting_second_approval');
-      assert.deepEqual(
-        [state.firstApproval?.reviewer, state.firstApproval?.channel, state.firstApproval?.asserted],
-        ['someone', 'signal', true],
-      );
-      // The same self-named sender cannot be its own second pair of eyes.
-      await handle.signal('reviewDecision', { decision: 'approve', reason: 'again', reviewer: 'someone' });
+    it('never takes a typed name as one of two approvals, even where signals are accepted', async () => {
+      // Someone with Temporal access and no reviewer's credentials tries two names of their choosing.
+      const applicant = await system.seed({ lastName: 'attention' });
+      const handle = await system.start(applicant, {
+        secondApproval: 'identity_fraud_attention',
+        signalDecisions: 'accepted',
+      });
+      await system.waitForStatus(handle, 'awaiting_review');
+      await handle.signal('reviewDecision', { decision: 'approve', reason: 'from the UI', reviewer: 'reviewer-alice' });
+      await handle.signal('reviewDecision', { decision: 'approve', reason: 'agree', reviewer: 'reviewer-bob' });
       await sleep(500);
-      assert.equal((await system.state(handle)).status, 'awaiting_second_approval');
-      const approved = await review(id, REVIEWER_TOKEN, 'approve', 'checked');
-      assert.equal(approved.body.status, 'approved');
+      const state = await system.state(handle);
+      assert.equal(state.status, 'awaiting_review');
+      assert.equal(state.firstApproval, undefined);
+      assert.deepEqual(
+        state.reviews.map((r) => r.rejection),
+        ['verified_approvals_required', 'verified_approvals_required'],
+      );
+      // Two reviewers who signed in decide it through the API.
+      const id = applicant.clientId;
+      assert.equal((await review(id, REVIEWER_TOKEN, 'approve', 'checked')).body.status, 'awaiting_second_approval');
+      const approved = await review(id, OTHER_REVIEWER_TOKEN, 'approve', 'agree');
+      assert.equal(approved.body.status, 'approved', JSON.stringify(approved.body));
+      assert.equal(approved.body.decision?.verified, true);
       const trail = await audit(id);
       assert.deepEqual(
         trail.map((a) => [a.kind, a.channel, a.authenticated, a.refusal ?? '']),
         [
-          ['first_approval', 'signal', false, ''],
-          ['refused', 'signal', false, 'second_approval_by_same_reviewer'],
+          ['refused', 'signal', false, 'verified_approvals_required'],
+          ['refused', 'signal', false, 'verified_approvals_required'],
+          ['first_approval', 'api', true, ''],
           ['decision', 'api', true, ''],
         ],
       );
@@ -288,6 +299,16 @@ describe('the review desk: claims, four-eyes, signals, audit, queue, evidence, s
         404,
       );
       assert.equal((await api('GET', '/v1/onboardings/not%20an%20id/evidence', { token: REVIEWER_TOKEN })).status, 400);
+      // Every view is on the record: who, through what, which case; an auditor reads the record.
+      const events = await api('GET', '/v1/security-events?limit=100', { token: AUDITOR_TOKEN });
+      assert.equal(events.status, 200, JSON.stringify(events.body));
+      const views = (events.body.items as { kind: string; actor: string; detail: Record<string, unknown> }[]).filter(
+        (event) => event.kind === 'evidence_viewed' && event.detail.onboardingId === id,
+      );
+      assert.deepEqual(
+        views.map((event) => [event.actor, event.detail.channel]),
+        [['reviewer-alice', 'api']],
+      );
     });
   });
 
@@ -342,41 +363,46 @@ describe('the review desk: claims, four-eyes, signals, audit, queue, evidence, s
 
   describe('the operator CLI', () => {
     const cli = (...args: string[]) => runCli(system, args, { DATABASE_URL: database.url });
+    /** The CLI as a reviewer: their token in the environment, the API where the test system has it. */
+    const as = (token: string, ...args: string[]) =>
+      runCli(system, args, { DATABASE_URL: database.url, KYC_API_URL: system.apiUrl, KYC_API_TOKEN: token });
+    const refusedWith = (pattern: RegExp) => (error: { code: number; stderr: string }) =>
+      error.code === 3 && pattern.test(error.stderr) && !/usage:/.test(error.stderr);
 
-    it('claims, records a refused review on the audit trail, and decides', async () => {
+    it('claims, has a refused review recorded, and decides through the API as the token’s reviewer', async () => {
       const { id } = await caseInReview();
-      const claimed = await cli('claim', id, '--reviewer', 'carol');
-      assert.equal(JSON.parse(claimed.stdout).claim.reviewer, 'carol');
+      const claimed = await as(REVIEWER_TOKEN, 'claim', id);
+      assert.equal(JSON.parse(claimed.stdout).claim.reviewer, 'reviewer-alice');
       await assert.rejects(
-        cli('review', id, '--decision', 'approve', '--reason', 'not yours', '--reviewer', 'dave'),
-        (error: { code: number; stderr: string }) =>
-          error.code === 3 &&
-          /claimed_by_other/.test(error.stderr) &&
-          /Another reviewer holds this case/.test(error.stderr) &&
-          /recorded on the audit trail/.test(error.stderr) &&
-          !/usage:/.test(error.stderr),
+        as(OTHER_REVIEWER_TOKEN, 'review', id, '--decision', 'approve', '--reason', 'not yours'),
+        refusedWith(/claimed_by_other.*held by reviewer-alice.*recorded on the audit trail/s),
       );
-      const decided = await cli(
-        'review',
-        id,
-        '--decision',
-        'reject',
-        '--reason',
-        'forged document',
-        '--reviewer',
-        'carol',
-      );
+      const decided = await as(REVIEWER_TOKEN, 'review', id, '--decision', 'reject', '--reason', 'forged document');
       assert.equal(JSON.parse(decided.stdout).status, 'rejected');
       assert.deepEqual(
-        (await audit(id)).map((a) => [a.kind, a.actor, a.channel]),
+        (await audit(id)).map((a) => [a.kind, a.actor, a.channel, a.authenticated]),
         [
-          ['claim', 'carol', 'cli'],
-          ['refused', 'dave', 'cli'],
-          ['decision', 'carol', 'cli'],
+          ['claim', 'reviewer-alice', 'api', true],
+          ['refused', 'reviewer-bob', 'api', true],
+          ['decision', 'reviewer-alice', 'api', true],
         ],
       );
       const printed = await cli('audit', id);
       assert.equal(printed.stdout.trim().split('\n').length, 3);
+    });
+
+    it('names no reviewer of its own: no token, a typed --reviewer or a service token decide nothing', async () => {
+      const { id } = await caseInReview();
+      await assert.rejects(
+        cli('review', id, '--decision', 'approve', '--reason', 'x'),
+        (error: { code: number; stderr: string }) => error.code === 2 && /KYC_API_TOKEN/.test(error.stderr),
+      );
+      await assert.rejects(
+        as(REVIEWER_TOKEN, 'review', id, '--decision', 'approve', '--reason', 'x', '--reviewer', 'reviewer-bob'),
+        (error: { code: number; stderr: string }) => error.code === 2 && /--reviewer is gone/.test(error.stderr),
+      );
+      await assert.rejects(as(SERVICE_TOKEN, 'claim', id), refusedWith(/did not let KYC_API_TOKEN/));
+      assert.equal((await system.state(system.client.workflow.getHandle(onboardingWorkflowId(id)))).claim, undefined);
     });
 
     it('puts a case back on the review queue with sync-review-queue', async () => {

@@ -19,8 +19,12 @@ import { REFUSED_REVIEWS_KEPT, refusedActor, reviewEntry, withReviewEntry } from
 
 const NOW = Date.parse('2026-11-24T10:00:00.000Z');
 const at = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
-const accepted = { signalDecisions: 'accepted' } as const;
-const refused = { signalDecisions: 'refused' } as const;
+const anyReviewer = ['reviewer', 'senior_reviewer'] as ('reviewer' | 'senior_reviewer')[];
+const accepted = { signalDecisions: 'accepted', secondApproverRoles: anyReviewer } as const;
+const refused = { signalDecisions: 'refused', secondApproverRoles: anyReviewer } as const;
+const seniorsOnly = { signalDecisions: 'accepted' as const, secondApproverRoles: ['senior_reviewer' as const] };
+/** The shape of an assertion: the validator checks only that; the handler's local activity verifies it. */
+const ASSERTION = 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln';
 
 const claimBy = (reviewer: string, expiresInMs = 60_000): CaseClaim => ({
   reviewer,
@@ -133,6 +137,116 @@ describe('review rules: four-eyes', () => {
   });
 });
 
+describe('review rules: four-eyes by two verified reviewers (0.5.0)', () => {
+  const verified = (roles: string[] = ['reviewer']) => ({ verified: true, roles });
+  const asserted = { verified: false };
+  const fourEyes = onDesk({ secondApprovalRequired: true });
+  const afterFirst = (first: Approval) => ({
+    ...fourEyes,
+    status: 'awaiting_second_approval' as const,
+    firstApproval: first,
+  });
+  const signalApproval: Approval = { ...approvalBy('alice'), channel: 'signal', asserted: true };
+
+  it('never lets an approval by signal count as one of two, while it may still reject or decide a one-reviewer case', () => {
+    const bySignal = (reviewer: string, verdict: 'approve' | 'reject' = 'approve') => ({
+      ...decision(reviewer, verdict, 'signal' as never),
+      identity: asserted,
+    });
+    assert.equal(decisionRefusal(fourEyes, bySignal('alice'), accepted, NOW), 'verified_approvals_required');
+    assert.equal(
+      decisionRefusal(afterFirst(approvalBy('alice')), bySignal('bob'), accepted, NOW),
+      'verified_approvals_required',
+    );
+    assert.equal(decisionRefusal(fourEyes, bySignal('alice', 'reject'), accepted, NOW), undefined);
+    assert.equal(decisionRefusal(onDesk(), bySignal('alice'), accepted, NOW), undefined);
+    assert.equal(
+      weighSignalDecision(fourEyes, { decision: 'approve', reviewer: 'a', reason: 'b' }, accepted, NOW).accepted,
+      false,
+    );
+    // Replayed past a point decided before 0.5.0, the old rule stands.
+    assert.equal(
+      weighSignalDecision(fourEyes, { decision: 'approve', reviewer: 'a', reason: 'b' }, accepted, NOW, false).accepted,
+      true,
+    );
+  });
+
+  it('takes the second approval only from a different verified subject in a role the policy names', () => {
+    const by = (reviewer: string, roles?: string[]) => ({
+      ...decision(reviewer),
+      identity: { verified: true, ...(roles ? { roles } : {}) },
+    });
+    const waiting = afterFirst({ ...approvalBy('alice'), verified: true, roles: ['reviewer'] });
+    assert.equal(
+      decisionRefusal(waiting, by('alice', ['senior_reviewer']), accepted, NOW),
+      'second_approval_by_same_reviewer',
+    );
+    assert.equal(decisionRefusal(waiting, by('bob', ['reviewer']), accepted, NOW), undefined);
+    assert.equal(decisionRefusal(waiting, by('bob', ['reviewer']), seniorsOnly, NOW), 'second_approver_role_required');
+    assert.equal(decisionRefusal(waiting, by('bob', ['senior_reviewer']), seniorsOnly, NOW), undefined);
+    assert.equal(decisionRefusal(waiting, by('bob', []), accepted, NOW), 'second_approver_role_required');
+    // The validator does not know the roles yet: the handler weighs them once the assertion is verified.
+    assert.equal(decisionRefusal(waiting, by('bob'), seniorsOnly, NOW), undefined);
+    // Any role may give the first approval.
+    assert.equal(decisionRefusal(fourEyes, by('alice', ['reviewer']), seniorsOnly, NOW), undefined);
+  });
+
+  it('counts a verified approval after an asserted first one as the first of two, not the second', () => {
+    const change = decisionChange(
+      afterFirst(signalApproval),
+      { decision: 'approve', reviewer: 'bob', reason: 'ok' },
+      'console',
+      NOW,
+      verified(),
+    );
+    assert.deepEqual(change, {
+      kind: 'first_approval',
+      approval: {
+        reviewer: 'bob',
+        channel: 'console',
+        asserted: false,
+        verified: true,
+        roles: ['reviewer'],
+        reason: 'ok',
+        at: at(0),
+      },
+    });
+    // Even its own author may then approve again: the asserted approval was never theirs on the record.
+    assert.equal(
+      decisionRefusal(afterFirst(signalApproval), { ...decision('alice'), identity: verified() }, accepted, NOW),
+      undefined,
+    );
+    // Before 0.5.0 (replay), it was the second.
+    assert.equal(
+      decisionChange(afterFirst(signalApproval), { decision: 'approve', reviewer: 'bob', reason: 'ok' }, 'console', NOW)
+        .kind,
+      'final',
+    );
+  });
+
+  it('ends the review with two verified approvals on the record, and marks the decision verified', () => {
+    const first: Approval = { ...approvalBy('alice'), verified: true, roles: ['reviewer'] };
+    const change = decisionChange(
+      afterFirst(first),
+      { decision: 'approve', reviewer: 'bob', reason: 'agreed' },
+      'api',
+      NOW,
+      verified(['senior_reviewer']),
+    );
+    assert.equal(change.kind, 'final');
+    if (change.kind !== 'final') return;
+    assert.equal(change.final.verified, true);
+    assert.equal(change.final.asserted, false);
+    assert.deepEqual(
+      change.final.approvals.map((a) => [a.reviewer, a.verified]),
+      [
+        ['alice', true],
+        ['bob', true],
+      ],
+    );
+  });
+});
+
 describe('review rules: claims, releases and queue syncs', () => {
   it('lets a reviewer claim a free case, renew their own claim, or take over a lapsed one', () => {
     assert.equal(claimRefusal(onDesk(), 'alice', NOW), undefined);
@@ -179,7 +293,7 @@ describe('review rules: weighing raw messages', () => {
       refusal: 'invalid_payload',
       message: 'invalid_payload: (root): Invalid input: expected object, received string',
     });
-    const extra = { decision: 'approve', reviewer: 'a', reason: 'b', extra: 1 };
+    const extra = { decision: 'approve', reviewer: 'a', reason: 'b', assertion: ASSERTION, extra: 1 };
     assert.deepEqual(weighUpdateDecision(onDesk(), extra, accepted, NOW), {
       accepted: false,
       refusal: 'invalid_payload',
@@ -204,12 +318,12 @@ describe('review rules: weighing raw messages', () => {
       ),
       weighUpdateDecision(
         onDesk({ status: 'checks_running' }),
-        { decision: 'reject', reviewer: 'a', reason: 'b' },
+        { decision: 'reject', reviewer: 'a', reason: 'b', assertion: ASSERTION },
         accepted,
         NOW,
       ),
-      weighClaim(onDesk({ claim: claimBy('bob') }), { reviewer: 'alice', channel: 'cli' }, NOW),
-      weighRelease(onDesk(), { reviewer: 'alice', channel: 'console' }, NOW),
+      weighClaim(onDesk({ claim: claimBy('bob') }), { reviewer: 'alice', channel: 'cli', assertion: ASSERTION }, NOW),
+      weighRelease(onDesk(), { reviewer: 'alice', channel: 'console', assertion: ASSERTION }, NOW),
     ];
     assert.deepEqual(
       verdicts.map((v) => (v.accepted ? 'accepted' : [v.refusal, v.message])),
@@ -231,14 +345,30 @@ describe('review rules: weighing raw messages', () => {
       message: 'signal_decisions_refused',
     });
     assert.deepEqual(weighSignalDecision(onDesk(), raw, accepted, NOW), { accepted: true, value: raw });
-    assert.deepEqual(weighUpdateDecision(onDesk(), raw, refused, NOW), {
+    assert.deepEqual(weighUpdateDecision(onDesk(), { ...raw, assertion: ASSERTION }, refused, NOW), {
       accepted: true,
-      value: { ...raw, channel: 'api' },
+      value: { ...raw, assertion: ASSERTION, channel: 'api' },
     });
-    assert.deepEqual(weighClaim(onDesk(), { reviewer: ' alice ', channel: 'cli' }, NOW), {
+    assert.deepEqual(weighClaim(onDesk(), { reviewer: ' alice ', channel: 'cli', assertion: ASSERTION }, NOW), {
       accepted: true,
-      value: { reviewer: 'alice', channel: 'cli' },
+      value: { reviewer: 'alice', channel: 'cli', assertion: ASSERTION },
     });
+  });
+
+  it('refuses every Update that carries no assertion of who sent it, whatever channel it names', () => {
+    const unsigned = [
+      weighUpdateDecision(
+        onDesk(),
+        { decision: 'approve', reviewer: 'alice', reason: 'ok', channel: 'console' },
+        accepted,
+        NOW,
+      ),
+      weighClaim(onDesk(), { reviewer: 'alice', channel: 'console' }, NOW),
+      weighRelease(onDesk({ claim: claimBy('alice') }), { reviewer: 'alice', channel: 'console' }, NOW),
+    ];
+    for (const verdict of unsigned) assert.equal(!verdict.accepted && verdict.refusal, 'assertion_required');
+    const notAJws = weighClaim(onDesk(), { reviewer: 'alice', channel: 'console', assertion: 'alice' }, NOW);
+    assert.equal(!notAJws.accepted && notAJws.refusal, 'invalid_payload');
   });
 });
 

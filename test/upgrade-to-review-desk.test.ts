@@ -17,6 +17,7 @@ import { bundleWorkflows, type WorkflowBuild } from '../worker/workflow-build';
 import { complyCubeTaskQueue, onboardingWorkflowId } from '../workflows/onboarding-contract';
 import { freshDatabase, type OwnDatabase } from './helpers/database';
 import { call } from './helpers/http';
+import { TEST_KEYRING } from './helpers/review-assertions';
 import { runCli } from './helpers/processes';
 import {
   EMULATOR_KEY,
@@ -67,6 +68,7 @@ describe('upgrading 0.2.0 to the review desk with onboardings in flight', () => 
       activities: createOnboardingActivities({
         complyCube: new ComplyCubeClient({ baseUrl: system.emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 2_000 }),
         store: system.store,
+        reviewKeys: TEST_KEYRING,
       }),
     });
     const entry = { worker, run: worker.run() };

@@ -22,6 +22,7 @@ import {
   type TestSystem,
 } from './helpers/system';
 import { ADDED_STEP_PATCH, type ScreeningActivities } from './upgrade/workflows-with-added-step';
+import { TEST_KEYRING } from './helpers/review-assertions';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -76,6 +77,7 @@ describe('upgrading the workflow code with onboardings in flight', () => {
         ...createOnboardingActivities({
           complyCube: new ComplyCubeClient({ baseUrl: system.emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 2_000 }),
           store: system.store,
+          reviewKeys: TEST_KEYRING,
         }),
         ...screening,
       },

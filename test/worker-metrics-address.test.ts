@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
+import { REVIEW_ASSERTION_KEYS } from '../system/in-process-credentials';
 import { spawnNodeService } from './helpers/processes';
 
 describe('the worker metrics address', () => {
@@ -15,6 +16,7 @@ describe('the worker metrics address', () => {
     try {
       const worker = spawnNodeService('worker/main.ts', {
         COMPLYCUBE_API_KEY: 'test_metrics_port_key',
+        REVIEW_ASSERTION_KEYS,
         WORKER_METRICS_ADDRESS: `127.0.0.1:${port}`,
         // Nothing listens here: the worker must stop before it tries.
         TEMPORAL_ADDRESS: '127.0.0.1:1',

@@ -66,7 +66,7 @@ describe('a worker killed mid-run', () => {
       identity_fraud_check: { latencyMs: 3000 },
       enhanced_identity_check: { latencyMs: 3000 },
     });
-    const handle = await system.start(applicant);
+    const handle = await system.start(applicant, { signalDecisions: 'accepted' });
     await waitFor(
       async () => (await system.state(handle)).checks.enhanced_identity_check.status === 'pending',
       'checks pending',

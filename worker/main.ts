@@ -3,6 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { installTracing } from '../observability/tracing';
 import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../config/logging';
+import { refusePlaceholders, WORKER_SECRETS } from '../config/placeholders';
 import { openDecisionStore } from '../store/decision-store';
 import {
   complyCubeClient,
@@ -16,13 +17,20 @@ import { installWorkerRuntime } from '../system/worker-runtime';
 import { complyCubeTaskQueue } from '../workflows/onboarding-contract';
 import type { OnboardingWorker } from './create-worker';
 import { describePromotion } from './deployment';
+import { ensureLedgerSchedule, LEDGER_SCHEDULE_ID } from './ledger-schedule';
 import { temporalLogger, temporalLogLevel } from './logging';
 import { loadWorkflowBuild } from './workflow-build';
 
 /** The worker process: runs onboarding workflows and their activities until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  refusePlaceholders(process.env, WORKER_SECRETS);
   complyCubeClient(config.complyCube); // Refuses a missing key before anything starts.
+  if (!config.reviewKeys) {
+    throw new ConfigError(
+      'invalid configuration: REVIEW_ASSERTION_KEYS is required: the worker verifies every review action with it (docs/security.md)',
+    );
+  }
   const log = createLogger({ level: config.logLevel, format: config.logFormat, name: 'worker' });
   installWorkerRuntime({
     logger: temporalLogger(log, temporalLogLevel(config.logLevel)),
@@ -50,6 +58,15 @@ async function main(): Promise<void> {
     if (deploymentName) {
       clientConnection = await Connection.connect(config.temporal.connection);
       reportVersion(config, { worker, running, clientConnection, buildId, version, log });
+    }
+    const { signingKey, checkpointEvery } = config.ledger;
+    if (signingKey && checkpointEvery !== 'off') {
+      clientConnection ??= await Connection.connect(config.temporal.connection);
+      const client = temporalClient(clientConnection, config.temporal.namespace);
+      ensureLedgerSchedule(client, { taskQueue, every: checkpointEvery }).then(
+        (result) => log.info(`Ledger checkpoint schedule ${LEDGER_SCHEDULE_ID}: ${result}, every ${checkpointEvery}`),
+        (error: unknown) => log.error(`Could not set up the ledger checkpoint schedule: ${(error as Error).message}`),
+      );
     }
     // The SDK shuts the worker down gracefully on SIGINT and SIGTERM; run() resolves then.
     await running;

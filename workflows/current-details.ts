@@ -35,8 +35,8 @@ function checkText(check: CheckState): string {
 /** Who decided, in words: the reviewers (both, under four-eyes) and how their message came. */
 function deciders(d: OnboardingDecision): string {
   const names = d.approvals && d.approvals.length > 1 ? d.approvals.map((a) => a.reviewer).join(' and ') : d.decidedBy;
-  const asserted = d.channel === 'signal' ? ', name asserted' : '';
-  return `by ${names}${d.channel ? ` (${d.channel}${asserted})` : ''}`;
+  const proof = d.channel === 'signal' ? ', name asserted' : d.verified ? ', verified' : '';
+  return `by ${names}${d.channel ? ` (${d.channel}${proof})` : ''}`;
 }
 
 /**

@@ -15,7 +15,8 @@ import {
 /**
  * The defaults release 0.1.0 applied inside the workflow. Runs it started carry no policy, or a
  * partial one (as do 0.2.0's, without the review desk's fields), and replaying them needs exactly
- * these values: they never change. Since 0.2.0 the policy is resolved at start (`DEFAULT_POLICY`)
+ * these values: they never change (0.5.0's `secondApproverRoles`, absent from every earlier input,
+ * is filled with any reviewer, as those runs took any second reviewer). Since 0.2.0 the policy is resolved at start (`DEFAULT_POLICY`)
  * and these fill nothing in new runs. No second approval and signals accepted: how those runs
  * decided.
  */
@@ -28,6 +29,7 @@ const POLICY_DEFAULTS_OF_0_1_0: OnboardingPolicy = {
   callTimeout: '30s',
   secondApproval: 'never',
   signalDecisions: 'accepted',
+  secondApproverRoles: ['reviewer', 'senior_reviewer'],
   claimLease: '15m',
 };
 

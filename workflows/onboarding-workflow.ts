@@ -161,6 +161,7 @@ async function review({ state, policy, desk }: OnboardingRun, reasons: string[])
     reason: final.reason,
     reviewReasons: reasons,
     channel: final.channel,
+    ...(final.verified ? { verified: true } : {}),
     ...(final.approvals.length ? { approvals: final.approvals } : {}),
   });
 }

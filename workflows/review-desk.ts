@@ -12,7 +12,8 @@ import {
   type OnboardingStatus,
   type TimelineEntry,
 } from './onboarding-contract';
-import { handleClaims, handleDecisions, type DeskCore } from './review-handlers';
+import { handleClaims } from './claim-handlers';
+import { handleDecisions, type DeskCore } from './review-handlers';
 import { reviewEntry, withReviewEntry } from './review-history';
 import { decisionChange, type DeskView, type FinalReview } from './review-rules';
 import { reviewWrites, type AuditEntry } from './review-writes';
@@ -75,8 +76,8 @@ export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskCon
       state.reviews = withReviewEntry(state.reviews, reviewEntry(raw, via, rejection, Date.now()));
       if (rejection !== undefined) state.refusedReviews += 1;
     },
-    accept(review, channel) {
-      const change = decisionChange(view(), review, channel, Date.now());
+    accept(review, channel, identity) {
+      const change = decisionChange(view(), review, channel, Date.now(), identity);
       if (change.kind === 'final') {
         final = change.final;
         return true;
@@ -87,13 +88,13 @@ export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskCon
       step('first_approval', `${review.reviewer} (${channel})`);
       return false;
     },
-    recordFirstApproval: (reviewer, channel, reason) =>
+    recordFirstApproval: (reviewer, channel, reason, authenticated) =>
       Promise.all([
         writes.audit({
           kind: 'first_approval',
           actor: reviewer,
           channel,
-          authenticated: channel !== 'signal',
+          authenticated,
           decision: 'approve',
           reason,
         }),

@@ -14,6 +14,14 @@ export const REVIEW_REFUSALS = {
   claimed_by_other: 'Another reviewer holds this case; wait for their claim to end or be released.',
   second_approval_by_same_reviewer: 'The second approval must come from a different reviewer than the first.',
   not_claimed_by_you: 'You do not hold a claim on this case, so there is nothing to release.',
+  assertion_required:
+    "Review actions need the API's signed assertion of who sent them: decide through the API, the console or the CLI.",
+  assertion_invalid:
+    'The review assertion is not valid for this action (unsigned, wrongly signed, expired, or for another message).',
+  verified_approvals_required:
+    'This case needs two approvals by signed-in reviewers; an approval by signal (name asserted) cannot be one of them.',
+  second_approver_role_required:
+    "The second approval must come from a reviewer with a role this onboarding's policy names.",
 } as const;
 
 /** A refusal code. `invalid_payload` is followed by `: <what was wrong>` in the workflow's message. */

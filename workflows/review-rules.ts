@@ -28,7 +28,19 @@ export interface FinalReview {
   reason: string;
   channel: ReviewChannel;
   asserted: boolean;
+  /** The worker verified the API's assertion of who decided (since 0.5.0). */
+  verified?: boolean;
   approvals: Approval[];
+}
+
+/**
+ * Who sent a decision, as the rules of 0.5.0 weigh it: a reviewer whose assertion the worker
+ * verified, with the roles it states (unknown while only its shape has been checked), or a name
+ * asserted by a signal. Absent: the rules runs were decided by before 0.5.0 (replay only).
+ */
+export interface Identity {
+  verified: boolean;
+  roles?: readonly string[];
 }
 
 /** What the rules read of a case: where it stands, and whether a decision ending its review is taken. */
@@ -48,7 +60,16 @@ export interface DecisionMessage {
   reviewer: string;
   decision: 'approve' | 'reject';
   channel: ReviewChannel;
+  identity?: Identity;
 }
+
+/**
+ * Whether an approval on the record counts as one of two: since 0.5.0 only a signed-in
+ * reviewer's does, never a name asserted by a signal. (An approval by Update before 0.5.0 was a
+ * token's or a session's, authenticated by the API of its day, and counts.)
+ */
+export const countsTowardFourEyes = (approval: Approval | undefined): approval is Approval =>
+  approval !== undefined && !approval.asserted;
 
 /**
  * Four-eyes: whether approving a case takes two reviewers, by the policy and what the checks
@@ -76,15 +97,35 @@ const isReviewDue = (view: DeskView) => (REVIEW_STATUSES as readonly string[]).i
 export function decisionRefusal(
   view: DeskView,
   message: DecisionMessage,
-  policy: Pick<OnboardingPolicy, 'signalDecisions'>,
+  policy: Pick<OnboardingPolicy, 'signalDecisions' | 'secondApproverRoles'>,
   now: number,
 ): ReviewRefusal | undefined {
   if (message.channel === 'signal' && policy.signalDecisions === 'refused') return 'signal_decisions_refused';
   if (isDecided(view)) return 'already_decided';
   if (!isReviewDue(view)) return 'review_not_due';
   if (isClaimActive(view.claim, now) && view.claim.reviewer !== message.reviewer) return 'claimed_by_other';
-  if (message.decision === 'approve' && view.firstApproval?.reviewer === message.reviewer) {
-    return 'second_approval_by_same_reviewer';
+  if (message.decision !== 'approve') return undefined;
+  if (!message.identity) {
+    return view.firstApproval?.reviewer === message.reviewer ? 'second_approval_by_same_reviewer' : undefined;
+  }
+  return fourEyesRefusal(view, message.reviewer, message.identity, policy);
+}
+
+/** Four-eyes since 0.5.0: two approvals by two verified reviewers, the second in a role the policy names. */
+function fourEyesRefusal(
+  view: DeskView,
+  reviewer: string,
+  identity: Identity,
+  policy: Pick<OnboardingPolicy, 'secondApproverRoles'>,
+): ReviewRefusal | undefined {
+  if (!view.secondApprovalRequired) return undefined;
+  if (!identity.verified) return 'verified_approvals_required';
+  const first = view.firstApproval;
+  if (!countsTowardFourEyes(first)) return undefined;
+  if (first.reviewer === reviewer) return 'second_approval_by_same_reviewer';
+  const roles = identity.roles;
+  if (roles && !roles.some((role) => (policy.secondApproverRoles as readonly string[]).includes(role))) {
+    return 'second_approver_role_required';
   }
   return undefined;
 }
@@ -120,36 +161,59 @@ function weigh<T>(parsed: z.ZodSafeParseResult<T>, refusal: (value: T) => Review
   return code ? { accepted: false, refusal: code, message: code } : { accepted: true, value: parsed.data };
 }
 
-/** A `reviewDecision` signal: the reviewer's name asserted by its sender. */
+type RulesPolicy = Pick<OnboardingPolicy, 'signalDecisions' | 'secondApproverRoles'>;
+
+/**
+ * A `reviewDecision` signal: the reviewer's name asserted by its sender. `since050`: weighed by
+ * the rules of 0.5.0 (an asserted approval never counts toward four-eyes); false only where a run
+ * is replayed past a point that was decided before them.
+ */
 export function weighSignalDecision(
   view: DeskView,
   raw: unknown,
-  policy: Pick<OnboardingPolicy, 'signalDecisions'>,
+  policy: RulesPolicy,
   now: number,
+  since050 = true,
 ): Verdict<ReviewDecision> {
   return weigh(reviewDecisionSchema.safeParse(raw), (review) =>
-    decisionRefusal(view, { ...review, channel: 'signal' }, policy, now),
+    decisionRefusal(
+      view,
+      { ...review, channel: 'signal', ...(since050 ? { identity: { verified: false } } : {}) },
+      policy,
+      now,
+    ),
   );
 }
 
-/** A `submitReview` Update, from a channel that authenticated its reviewer. */
+/**
+ * A `submitReview` Update, as its validator weighs it: it must carry the API's assertion, which
+ * the handler then verifies (validators cannot run activities); its roles are weighed then.
+ */
 export function weighUpdateDecision(
   view: DeskView,
   raw: unknown,
-  policy: Pick<OnboardingPolicy, 'signalDecisions'>,
+  policy: RulesPolicy,
   now: number,
 ): Verdict<z.output<typeof reviewUpdateSchema>> {
-  return weigh(reviewUpdateSchema.safeParse(raw), (review) => decisionRefusal(view, review, policy, now));
+  return weigh(reviewUpdateSchema.safeParse(raw), (review) =>
+    review.assertion === undefined
+      ? 'assertion_required'
+      : decisionRefusal(view, { ...review, identity: { verified: true } }, policy, now),
+  );
 }
 
-/** A `claimCase` Update. */
+/** A `claimCase` Update, as its validator weighs it (the assertion is verified by the handler). */
 export function weighClaim(view: DeskView, raw: unknown, now: number): Verdict<ClaimRequest> {
-  return weigh(claimRequestSchema.safeParse(raw), (claim) => claimRefusal(view, claim.reviewer, now));
+  return weigh(claimRequestSchema.safeParse(raw), (claim) =>
+    claim.assertion === undefined ? 'assertion_required' : claimRefusal(view, claim.reviewer, now),
+  );
 }
 
-/** A `releaseCase` Update. */
+/** A `releaseCase` Update, as its validator weighs it (the assertion is verified by the handler). */
 export function weighRelease(view: DeskView, raw: unknown, now: number): Verdict<ClaimRequest> {
-  return weigh(claimRequestSchema.safeParse(raw), (release) => releaseRefusal(view, release.reviewer, now));
+  return weigh(claimRequestSchema.safeParse(raw), (release) =>
+    release.assertion === undefined ? 'assertion_required' : releaseRefusal(view, release.reviewer, now),
+  );
 }
 
 /** The claim an accepted claim request leaves: a renewal by its holder keeps when it was first taken. */
@@ -158,6 +222,7 @@ export function claimChange(
   request: ClaimRequest,
   leaseMs: number,
   now: number,
+  verified = false,
 ): { claim: CaseClaim; renewed: boolean } {
   const renewed = isClaimActive(view.claim, now) && view.claim.reviewer === request.reviewer;
   return {
@@ -165,6 +230,7 @@ export function claimChange(
     claim: {
       reviewer: request.reviewer,
       channel: request.channel,
+      ...(verified ? { verified } : {}),
       claimedAt: renewed ? view.claim!.claimedAt : new Date(now).toISOString(),
       expiresAt: new Date(now + leaseMs).toISOString(),
     },
@@ -173,29 +239,35 @@ export function claimChange(
 
 /**
  * What an accepted decision does: the first of two approvals when the case needs two reviewers
- * and has none yet, otherwise the end of the review, with every approval on the record.
+ * and has none that counts yet, otherwise the end of the review, with the approvals that count.
+ * `identity` absent: the rules before 0.5.0 (replay only), when any approval counted.
  */
 export function decisionChange(
   view: DeskView,
   review: Pick<ReviewDecision, 'decision' | 'reviewer' | 'reason'>,
   channel: ReviewChannel,
   now: number,
+  identity?: Identity,
 ): { kind: 'first_approval'; approval: Approval } | { kind: 'final'; final: FinalReview } {
-  const asserted = channel === 'signal';
+  const asserted = identity ? !identity.verified : channel === 'signal';
+  const verified = identity?.verified === true;
   const approval: Approval = {
     reviewer: review.reviewer,
     channel,
     asserted,
+    ...(verified ? { verified, roles: [...(identity.roles ?? [])] } : {}),
     reason: review.reason,
     at: new Date(now).toISOString(),
   };
-  if (review.decision === 'approve' && view.secondApprovalRequired && !view.firstApproval) {
+  const first = identity
+    ? countsTowardFourEyes(view.firstApproval)
+      ? view.firstApproval
+      : undefined
+    : view.firstApproval;
+  if (review.decision === 'approve' && view.secondApprovalRequired && !first) {
     return { kind: 'first_approval', approval };
   }
-  const approvals = [
-    ...(view.firstApproval ? [view.firstApproval] : []),
-    ...(review.decision === 'approve' ? [approval] : []),
-  ];
+  const approvals = [...(first ? [first] : []), ...(review.decision === 'approve' ? [approval] : [])];
   return {
     kind: 'final',
     final: {
@@ -204,6 +276,7 @@ export function decisionChange(
       reason: review.reason,
       channel,
       asserted,
+      ...(verified ? { verified } : {}),
       approvals,
     },
   };

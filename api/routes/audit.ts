@@ -2,12 +2,13 @@
 import { AUTH_ERRORS, errors, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
 import { auditTrailSchema } from '../schemas/review';
 import type { RouteGroup } from './plugin';
+import { DESK_ROLES } from '../auth';
 
 export const auditRoutes: RouteGroup = async (app, { context }) => {
   app.get(
     '/v1/onboardings/:onboardingId/audit',
     {
-      onRequest: context.requireRole('service', 'reviewer'),
+      onRequest: context.requireRole('service', ...DESK_ROLES),
       schema: {
         summary:
           'The audit trail: every claim, release, first approval, decision and refused attempt, oldest first, ' +

@@ -1,23 +1,32 @@
 /** A reviewer takes a case (a lease, renewed by claiming again) or lets it go: the workflow's claim Updates. */
+import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import { claimCaseUpdate, onboardingWorkflowId, releaseCaseUpdate } from '../../workflows/onboarding-contract';
 import { presentState } from '../context';
 import { HttpError } from '../errors';
 import { recordRefusal, refusalError, refusalsDescribed } from '../refusals';
+import { assertionFor } from '../review-assertion';
 import { AUTH_ERRORS, errors, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
 import { onboardingViewSchema } from '../schemas/onboarding';
 import type { RouteGroup } from './plugin';
+import { DECIDING_ROLES } from '../auth';
 
 export const claimRoutes: RouteGroup = async (app, { context }) => {
   const { temporal, withDeadline, requireRole } = context;
 
   const run = async (request: FastifyRequest, onboardingId: string, kind: 'claim' | 'release') => {
-    const { name: reviewer, channel } = request.principal!;
+    const principal = request.principal!;
+    const { name: reviewer, channel } = principal;
     const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
+    const updateId = randomUUID();
+    const assertion = await assertionFor(context, principal, { onboardingId, action: kind, updateId });
     try {
       const state = await withDeadline(() =>
-        handle.executeUpdate(kind === 'claim' ? claimCaseUpdate : releaseCaseUpdate, { args: [{ reviewer, channel }] }),
+        handle.executeUpdate(kind === 'claim' ? claimCaseUpdate : releaseCaseUpdate, {
+          args: [{ reviewer, channel, assertion }],
+          updateId,
+        }),
       );
       context.metrics.review(kind, 'accepted', channel);
       return presentState(state);
@@ -43,7 +52,7 @@ export const claimRoutes: RouteGroup = async (app, { context }) => {
         ...AUTH_ERRORS,
         404: 'Unknown onboarding',
         409: refusalsDescribed(refusals),
-        503: UNAVAILABLE,
+        503: `${UNAVAILABLE}, or review_keys_missing`,
       }),
     },
   });
@@ -51,11 +60,11 @@ export const claimRoutes: RouteGroup = async (app, { context }) => {
   app.post(
     '/v1/onboardings/:onboardingId/claim',
     {
-      onRequest: requireRole('reviewer'),
+      onRequest: requireRole(...DECIDING_ROLES),
       schema: schema(
         "Claim a case for the policy's lease, or renew your claim (reviewer)",
         'The onboarding, with its claim',
-        ['claimed_by_other', 'review_not_due', 'invalid_payload'],
+        ['claimed_by_other', 'review_not_due', 'assertion_invalid', 'invalid_payload'],
       ),
     },
     (request) => run(request, request.params.onboardingId, 'claim'),
@@ -63,9 +72,10 @@ export const claimRoutes: RouteGroup = async (app, { context }) => {
   app.delete(
     '/v1/onboardings/:onboardingId/claim',
     {
-      onRequest: requireRole('reviewer'),
+      onRequest: requireRole(...DECIDING_ROLES),
       schema: schema('Release your claim (reviewer)', 'The onboarding, unclaimed', [
         'not_claimed_by_you',
+        'assertion_invalid',
         'invalid_payload',
       ]),
     },

@@ -4,6 +4,7 @@ import { HttpError } from '../errors';
 import { AUTH_ERRORS, errors, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
 import { decisionSchema } from '../schemas/onboarding';
 import type { RouteGroup } from './plugin';
+import { DESK_ROLES } from '../auth';
 
 const decisionsSchema = z.strictObject({ onboardingId: z.string(), items: z.array(decisionSchema) });
 
@@ -11,7 +12,7 @@ export const decisionRoutes: RouteGroup = async (app, { context }) => {
   app.get(
     '/v1/decisions/:onboardingId',
     {
-      onRequest: context.requireRole('service', 'reviewer'),
+      onRequest: context.requireRole('service', ...DESK_ROLES),
       schema: {
         summary: 'Recorded decisions for an onboarding, newest first, kept after Temporal forgets the run',
         params: onboardingIdParams,

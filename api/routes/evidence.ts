@@ -9,6 +9,7 @@ import { HttpError } from '../errors';
 import { AUTH_ERRORS, errors, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
 import { evidenceSchema, type AnalysisEvidence } from '../schemas/review';
 import type { RouteGroup } from './plugin';
+import { DESK_ROLES } from '../auth';
 
 function analyses(check: Check): AnalysisEvidence[] {
   const breakdown = (check.result?.breakdown ?? {}) as Record<string, unknown>;
@@ -34,7 +35,7 @@ export const evidenceRoutes: RouteGroup = async (app, { context }) => {
   app.get(
     '/v1/onboardings/:onboardingId/evidence',
     {
-      onRequest: context.requireRole('reviewer'),
+      onRequest: context.requireRole(...DESK_ROLES),
       schema: {
         summary:
           "Both checks' full results, read live from ComplyCube (reviewer; never stored, logged or cached: " +
@@ -61,6 +62,9 @@ export const evidenceRoutes: RouteGroup = async (app, { context }) => {
         ? Object.values(state.checks)
         : ((await context.store.decisionsFor(onboardingId))[0]?.checks ?? undefined);
       if (!checks) throw new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
+      // Who looked at a person's evidence, and when, is on the record (never what they saw).
+      const { name: actor, channel } = request.principal!;
+      await context.securityLog.record(request, 'evidence_viewed', { actor, detail: { onboardingId, channel } });
       const items = await Promise.all(
         checks.map(async (check) => {
           if (!check.checkId) return { type: check.type, status: check.status, available: false as const };

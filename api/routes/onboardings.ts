@@ -10,6 +10,7 @@ import { anyOnboardingViewSchema } from '../schemas/onboarding';
 import { startOnboarding } from '../start-onboarding';
 import { listOnboardings } from './list-onboardings';
 import type { RouteGroup } from './plugin';
+import { DESK_ROLES } from '../auth';
 
 const startBodySchema = onboardingRequestSchema
   .extend({
@@ -75,7 +76,7 @@ export const onboardingRoutes: RouteGroup = async (app, { context }) => {
   app.post('/v1/onboardings', { onRequest: requireRole('service'), schema: startSchema }, async (request, reply) => {
     const { reverify = false, ...body } = request.body;
     return idempotent(context, request, reply, 'POST /v1/onboardings', { ...body, reverify }, async () => {
-      const answer = await startOnboarding(context, body, reverify, request.log);
+      const answer = await startOnboarding(context, body, reverify, request.log, request.principal?.name ?? null);
       reply.header('location', onboardingLink(body.clientId));
       return answer;
     });
@@ -85,7 +86,7 @@ export const onboardingRoutes: RouteGroup = async (app, { context }) => {
   app.get(
     '/v1/onboardings/:onboardingId',
     {
-      onRequest: requireRole('service', 'reviewer'),
+      onRequest: requireRole('service', ...DESK_ROLES),
       schema: {
         summary:
           'An onboarding: status, checks, review history, decision. While no worker can answer for the run ' +
@@ -101,7 +102,9 @@ export const onboardingRoutes: RouteGroup = async (app, { context }) => {
   );
 
   // List onboardings: the review desk's from the review queue, others from Temporal's visibility.
-  app.get('/v1/onboardings', { onRequest: requireRole('service', 'reviewer'), schema: listSchema }, async (request) =>
-    listOnboardings(context, request.query),
+  app.get(
+    '/v1/onboardings',
+    { onRequest: requireRole('service', ...DESK_ROLES), schema: listSchema },
+    async (request) => listOnboardings(context, request.query),
   );
 };

@@ -19,11 +19,12 @@ import {
   submitReviewUpdate,
   type OnboardingState,
 } from '../../workflows/onboarding-contract';
-import type { Principal } from '../auth';
+import { DECIDING_ROLES, type Principal } from '../auth';
 import { onboardingLinks, presentState, type ApiContext } from '../context';
 import { grpcCodeOf, HttpError } from '../errors';
 import { derivedId, idempotencyKeyOf, idempotent, type Answer } from '../idempotency';
 import { recordRefusal, refusalError, refusalsDescribed } from '../refusals';
+import { assertionFor } from '../review-assertion';
 import { AUTH_ERRORS, errors, idempotencyHeaders, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
 import { onboardingViewSchema } from '../schemas/onboarding';
 import { decisionRecordingSchema, reviewBodySchema } from '../schemas/review';
@@ -51,12 +52,14 @@ const schema = {
           'already_decided',
           'claimed_by_other',
           'second_approval_by_same_reviewer',
+          'second_approver_role_required',
+          'assertion_invalid',
           'invalid_payload',
         ],
         ['idempotency_key_in_progress: a request with this Idempotency-Key is in progress'],
       ),
       422: 'idempotency_key_reused: the key was used for another request',
-      503: `${UNAVAILABLE} (a retry with the same Idempotency-Key is the same decision)`,
+      503: `${UNAVAILABLE}, or review_keys_missing (a retry with the same Idempotency-Key is the same decision)`,
     }),
   },
 };
@@ -64,13 +67,13 @@ const schema = {
 export const reviewRoutes: RouteGroup = async (app, { context }) => {
   app.post(
     '/v1/onboardings/:onboardingId/review',
-    { onRequest: context.requireRole('reviewer'), schema },
+    { onRequest: context.requireRole(...DECIDING_ROLES), schema },
     async (request, reply) => {
       const { onboardingId } = request.params;
-      const { name: reviewer, channel } = request.principal!;
+      const principal = request.principal!;
       const key = idempotencyKeyOf(request);
       const updateId = key ? derivedId('review', ROUTE, request, key) : randomUUID();
-      const review: Review = { onboardingId, body: request.body, reviewer, channel, updateId };
+      const review: Review = { onboardingId, body: request.body, principal, updateId };
       return idempotent(context, request, reply, ROUTE, { onboardingId, ...request.body }, () =>
         submitReview(context, review, request.log),
       );
@@ -82,21 +85,22 @@ export const reviewRoutes: RouteGroup = async (app, { context }) => {
 interface Review {
   onboardingId: string;
   body: z.infer<typeof reviewBodySchema>;
-  reviewer: string;
-  channel: Principal['channel'];
+  principal: Principal;
   updateId: string;
 }
 
 /** Sends the review as the workflow's Update and answers once it is accepted (and, if soon, recorded). */
 async function submitReview(context: ApiContext, review: Review, log: FastifyBaseLogger): Promise<Answer> {
   const { temporal, withDeadline } = context;
-  const { onboardingId, body, reviewer, channel, updateId } = review;
+  const { onboardingId, body, principal, updateId } = review;
+  const { name: reviewer, channel } = principal;
   const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
+  const assertion = await assertionFor(context, principal, { onboardingId, action: 'decide', updateId, ...body });
   let update: WorkflowUpdateHandle<OnboardingState>;
   try {
     update = await withDeadline(() =>
       handle.startUpdate(submitReviewUpdate, {
-        args: [{ ...body, reviewer, channel }],
+        args: [{ ...body, reviewer, channel, assertion }],
         waitForStage: WorkflowUpdateStage.ACCEPTED,
         updateId,
       }),
@@ -128,7 +132,8 @@ async function submitReview(context: ApiContext, review: Review, log: FastifyBas
 
 /** Why the workflow did not take a review: an HttpError to answer with, or the error as it came. */
 async function refusal(context: ApiContext, error: unknown, review: Review): Promise<unknown> {
-  const { onboardingId, reviewer, channel } = review;
+  const { onboardingId } = review;
+  const { name: reviewer, channel } = review.principal;
   if (error instanceof WorkflowUpdateFailedError) {
     const reason = error.cause?.message ?? 'refused';
     await recordRefusal(context, {

@@ -29,7 +29,7 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 const errorResponse = (description: string) => errorBodySchema.meta({ description });
 
 /** The error responses a route can give, by status, each with what it means there. */
-export function errors(described: Partial<Record<400 | 401 | 403 | 404 | 409 | 422 | 503, string>>) {
+export function errors(described: Partial<Record<400 | 401 | 403 | 404 | 409 | 422 | 429 | 503, string>>) {
   return Object.fromEntries(
     Object.entries(described).map(([status, description]) => [status, errorResponse(description)]),
   ) as Record<string, typeof errorBodySchema>;

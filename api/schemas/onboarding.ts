@@ -36,6 +36,7 @@ export const checkStateSchema = z.strictObject({
 export const claimSchema = z.strictObject({
   reviewer: z.string(),
   channel: reviewChannelSchema,
+  verified: z.boolean().optional().meta({ description: "The worker verified the API's signed assertion of it" }),
   claimedAt: at,
   expiresAt: at,
 });
@@ -44,6 +45,11 @@ export const approvalSchema = z.strictObject({
   reviewer: z.string(),
   channel: reviewChannelSchema,
   asserted: z.boolean().meta({ description: 'The name was typed by the sender of a signal, not authenticated' }),
+  verified: z
+    .boolean()
+    .optional()
+    .meta({ description: "The worker verified the API's signed assertion of it; only these count toward four-eyes" }),
+  roles: z.array(z.string()).optional().meta({ description: "The reviewer's roles, as the assertion states them" }),
   reason: z.string(),
   at,
 });
@@ -89,6 +95,10 @@ export const decisionSchema = z.strictObject({
   startedAt: at,
   decidedAt: at,
   channel: reviewChannelSchema.optional(),
+  verified: z
+    .boolean()
+    .optional()
+    .meta({ description: "A reviewer's decision whose assertion the worker verified (since 0.5.0)" }),
   approvals: z.array(approvalSchema).optional(),
   recordedAt: at.optional().meta({ description: 'When the decision store recorded it' }),
 });

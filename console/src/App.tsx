@@ -2,9 +2,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, setCsrfToken, whenSignedOut } from './api';
 import { CasePage } from './CasePage';
 import { Queue } from './Queue';
+import { RecordPage } from './RecordPage';
 import { Link, useRoute } from './router';
 import { SignIn } from './SignIn';
-import type { Session } from './types';
+import { DECIDING_ROLES, ROLE_NAMES, type Session } from './types';
 
 export function App() {
   const route = useRoute();
@@ -37,14 +38,26 @@ export function App() {
           KYC review desk
         </Link>
         <span className="who">
-          Signed in as <strong>{session.reviewer}</strong>
+          Signed in as <strong>{session.displayName ?? session.reviewer}</strong>
         </span>
+        <span className="roles">{session.roles.map((role) => ROLE_NAMES[role]).join(', ')}</span>
         <button type="button" className="quiet" onClick={() => void signOut()}>
           Sign out
         </button>
       </header>
       <main id="main">
-        {route.page === 'case' ? <CasePage onboardingId={route.onboardingId} reviewer={session.reviewer} /> : <Queue />}
+        {route.page === 'case' ? (
+          <CasePage
+            onboardingId={route.onboardingId}
+            reviewer={session.reviewer}
+            canDecide={session.roles.some((role) => DECIDING_ROLES.includes(role))}
+            auditor={session.roles.includes('auditor')}
+          />
+        ) : route.page === 'record' ? (
+          <RecordPage onboardingId={route.onboardingId} />
+        ) : (
+          <Queue />
+        )}
       </main>
     </>
   );

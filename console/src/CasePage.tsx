@@ -12,7 +12,19 @@ import { useCase } from './useCase';
 const REVIEW_STATUSES = ['awaiting_review', 'escalated', 'awaiting_second_approval'];
 
 /** One case: why it waits, the evidence, its story, the claim and the decision. */
-export function CasePage({ onboardingId, reviewer }: { onboardingId: string; reviewer: string }) {
+export function CasePage({
+  onboardingId,
+  reviewer,
+  canDecide,
+  auditor,
+}: {
+  onboardingId: string;
+  reviewer: string;
+  /** A reviewer's session; an auditor's sees the case read-only. */
+  canDecide: boolean;
+  /** An auditor's session: the case record is what they came for, so its link leads. */
+  auditor: boolean;
+}) {
   const heading = useRef<HTMLHeadingElement>(null);
   const { onboarding, audit, decisions, evidence, refresh } = useCase(onboardingId);
   useEffect(() => heading.current?.focus(), [onboardingId]);
@@ -31,18 +43,27 @@ export function CasePage({ onboardingId, reviewer }: { onboardingId: string; rev
       <h1 id="case-heading" ref={heading} tabIndex={-1}>
         Case <code>{onboardingId}</code>
       </h1>
+      <p className={auditor ? 'record-link prominent' : 'record-link'}>
+        <Link to={{ page: 'record', onboardingId }}>Case record (ledger)</Link>
+        {auditor && <span className="sub"> every event with its hash, to print or keep as JSON</span>}
+      </p>
       {!state && <p className="loading">Loading…</p>}
       {state && (
         <>
           <CaseSummary state={state} />
-          {inReview && (
+          {inReview && !canDecide && (
+            <p className="read-only" role="note">
+              Read-only: an auditor sees the case, its evidence and its record, and does not claim or decide.
+            </p>
+          )}
+          {inReview && canDecide && (
             <ClaimBar onboardingId={onboardingId} claim={state.claim} reviewer={reviewer} onDone={refresh} />
           )}
           <section aria-labelledby="evidence-heading">
             <h2 id="evidence-heading">Evidence from ComplyCube</h2>
             <Evidence checks={evidence} />
           </section>
-          {inReview && (
+          {inReview && canDecide && (
             <section aria-labelledby="decide-heading">
               <h2 id="decide-heading">Decide</h2>
               <DecisionForm onboarding={state} onDone={refresh} />

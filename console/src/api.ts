@@ -2,6 +2,7 @@
  * The console's calls to the API, on the same origin: the session cookie goes along by itself
  * (SameSite=Strict), and every state-changing request carries the session's CSRF token.
  */
+import { activityHeaders } from './activity';
 
 export interface ApiError {
   status: number;
@@ -33,7 +34,7 @@ export async function api<T>(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: T }> {
+): Promise<{ status: number; body: T; /** The answer exactly as sent, to save as it came. */ text: string }> {
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
@@ -41,6 +42,7 @@ export async function api<T>(
       Accept: 'application/json',
       ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
       ...(method !== 'GET' && csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
+      ...activityHeaders(),
       ...headers,
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -57,7 +59,7 @@ export async function api<T>(
       ...(problem.details !== undefined ? { details: problem.details } : {}),
     });
   }
-  return { status: response.status, body: parsed as T };
+  return { status: response.status, body: parsed as T, text };
 }
 
 /** A fresh idempotency key per attempt of the same form: a retried click is the same request. */

@@ -1,16 +1,21 @@
-/** The console's two pages, addressed by path under /console, with the browser's back and forward. */
+/** The console's pages (the queue, a case, a case's record), addressed by path under /console, with the browser's back and forward. */
 import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
 
-export type Route = { page: 'queue' } | { page: 'case'; onboardingId: string };
+export type Route =
+  { page: 'queue' } | { page: 'case'; onboardingId: string } | { page: 'record'; onboardingId: string };
 
 const BASE = '/console';
 
 export function parseRoute(pathname: string): Route {
-  const match = /^\/console\/cases\/([0-9a-f]{24})\/?$/.exec(pathname);
-  return match ? { page: 'case', onboardingId: match[1]! } : { page: 'queue' };
+  const match = /^\/console\/cases\/([0-9a-f]{24})(\/record)?\/?$/.exec(pathname);
+  if (!match) return { page: 'queue' };
+  return { page: match[2] ? 'record' : 'case', onboardingId: match[1]! };
 }
 
-export const hrefOf = (route: Route) => (route.page === 'case' ? `${BASE}/cases/${route.onboardingId}` : `${BASE}/`);
+export function hrefOf(route: Route): string {
+  if (route.page === 'queue') return `${BASE}/`;
+  return `${BASE}/cases/${route.onboardingId}${route.page === 'record' ? '/record' : ''}`;
+}
 
 export function navigate(route: Route): void {
   window.history.pushState(null, '', hrefOf(route));

@@ -3,6 +3,7 @@
  * answers with (api/schemas), so the console cannot drift from what the API sends. Type imports
  * only: nothing of the API is bundled into the console.
  */
+import type { Role } from '../../api/roles';
 import type { OnboardingStatus } from '../../workflows/onboarding-contract';
 import type { AnyOnboardingView, OnboardingView, PartialOnboardingView } from '../../api/schemas/onboarding';
 
@@ -11,6 +12,16 @@ export type { CaseClaim as Claim, Approval, CheckState, TimelineEntry } from '..
 export type { DecisionView as Decision } from '../../api/schemas/onboarding';
 export type { AuditAction, AnalysisEvidence, CheckEvidence } from '../../api/schemas/review';
 export type { Session } from '../../api/schemas/service';
+export type { CaseRecord, LedgerEntryView as LedgerEntry } from '../../api/schemas/ledger';
+
+/** The roles that claim and decide; an auditor reads and decides nothing (the API enforces it too). */
+export const DECIDING_ROLES: readonly Role[] = ['reviewer', 'senior_reviewer'];
+export const ROLE_NAMES: Record<Role, string> = {
+  reviewer: 'Reviewer',
+  senior_reviewer: 'Senior reviewer',
+  auditor: 'Auditor (read-only)',
+  service: 'Service',
+};
 
 export type Status = OnboardingStatus;
 

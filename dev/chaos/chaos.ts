@@ -9,6 +9,7 @@ import { carefulClient } from './client';
 import { startCluster, type Cluster } from './cluster';
 import { injectFaults } from './faults';
 import { random, sleep } from './random';
+import { ledgerFindings } from './ledger-check';
 import { verify } from './verify';
 import { reviewLoop, seedApplicants, startOnboardings } from './workload';
 
@@ -37,6 +38,8 @@ export interface ChaosReport {
   checksNever: string[];
   decidedTwice: string[];
   wrong: string[];
+  /** Where the ledger disagrees with what happened: an entry missing or doubled, or the chain broken. */
+  ledger: string[];
   /** Requests the client and the reviewer had to retry (5xx or no answer), by status. */
   retriedRequests: Record<string, number>;
 }
@@ -83,6 +86,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         faults,
         retriedRequests: retried,
         ...(await verify(cluster, store, applicants)),
+        ledger: await ledgerFindings(store, applicants),
       };
     } finally {
       run.finished = true;
@@ -150,11 +154,18 @@ export function describeChaos(report: ChaosReport): string {
     `checks never created ${list(report.checksNever)}`,
     `decided twice ${list(report.decidedTwice)}`,
     `wrong decisions ${list(report.wrong)}`,
+    `ledger disagreements ${list(report.ledger)}`,
   ].join('\n');
 }
 
 export function chaosPassed(report: ChaosReport): boolean {
-  return [report.lost, report.stuck, report.checksTwice, report.checksNever, report.decidedTwice, report.wrong].every(
-    (items) => items.length === 0,
-  );
+  return [
+    report.lost,
+    report.stuck,
+    report.checksTwice,
+    report.checksNever,
+    report.decidedTwice,
+    report.wrong,
+    report.ledger,
+  ].every((items) => items.length === 0);
 }

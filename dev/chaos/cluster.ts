@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freshDatabase } from '../../system/fresh-database';
+import { REVIEW_ASSERTION_KEYS } from '../../system/in-process-credentials';
 import { registerWebhook } from '../../complycube-emulator/seed-applicant';
 import { startDevServer, type DevServer } from '../dev-server';
 import { findOrBuildTemporalCli } from '../temporal-cli';
@@ -134,6 +135,7 @@ function serviceStarters(
     DATABASE_URL: where.databaseUrl,
     DATABASE_POOL_MAX: '5',
     LOG_FORMAT: 'json',
+    REVIEW_ASSERTION_KEYS,
   };
   const workerEnv = {
     ...shared,

@@ -8,7 +8,7 @@
  * from the repository.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findOrBuildTemporalCli } from '../temporal-cli';
@@ -23,7 +23,7 @@ export interface ProductionTopology {
   postgresVersion: string;
   temporalAddress: string;
   namespace: string;
-  /** The decision store's database, as the app's DATABASE_URL names it, on this PostgreSQL. */
+  /** The decision store's database as its owner (the migrate service's DATABASE_URL), on this PostgreSQL. */
   kycDatabaseUrl: string;
   /** PostgreSQL's superuser (compose's POSTGRES_USER), for inspecting connections. */
   adminDatabaseUrl: string;
@@ -128,17 +128,32 @@ async function startParts(
   log(`namespace ${namespace} and OnboardingStatus set up by ${path.relative(ROOT, namespaceSetup.mounts[0]!.host)}`);
 
   const app = compose.service('worker').environment;
-  const kycUrl = new URL(app.DATABASE_URL!);
-  kycUrl.hostname = '127.0.0.1';
-  kycUrl.port = String(postgres.port);
-  const appEnv = { ...app, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: kycUrl.toString() };
+  const local = (url: string) => {
+    const moved = new URL(url);
+    moved.hostname = '127.0.0.1';
+    moved.port = String(postgres.port);
+    return moved.toString();
+  };
+  const kycUrl = local(app.DATABASE_URL!);
+  // compose's migrate service: the schema as the owner, then the application's role.
+  const migrate = compose.service('migrate');
+  const ownerUrl = local(migrate.environment.DATABASE_URL!);
+  runMigrate(migrate.command.slice(2), { ...migrate.environment, DATABASE_URL: ownerUrl }, run.logFile);
+  // The example's values on a machine of the run's own: the one place placeholders may start (config/placeholders.ts).
+  const appEnv = {
+    ...app,
+    TEMPORAL_ADDRESS: temporalAddress,
+    DATABASE_URL: kycUrl,
+    ALLOW_PLACEHOLDER_SECRETS: 'true',
+  };
   return {
     compose,
     temporalVersion,
     postgresVersion: embeddedVersion,
     temporalAddress,
     namespace,
-    kycDatabaseUrl: appEnv.DATABASE_URL,
+    // The tests make databases of their own: they connect as the owner.
+    kycDatabaseUrl: ownerUrl,
     adminDatabaseUrl,
     maxConnections,
     appEnv,
@@ -181,4 +196,16 @@ async function startPostgres(postgresService: ComposeService, embeddedVersion: s
     });
   }
   return { postgres, maxConnections };
+}
+
+/** Runs `store/migrate.ts` as compose's migrate service runs it (its arguments, its environment). */
+function runMigrate(args: string[], env: Record<string, string>, logFile: string): void {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'store', 'migrate.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, ALLOW_PLACEHOLDER_SECRETS: 'true' },
+    encoding: 'utf8',
+  });
+  appendFileSync(logFile, `${result.stdout}${result.stderr}`);
+  if (result.status !== 0) throw new Error(`migrate ${args.join(' ')} failed:\n${result.stderr}`);
+  log(`decision store migrated as its owner; ${args.join(' ')}`);
 }

@@ -13,7 +13,14 @@ import {
 import { installInProcessRuntime } from '../../system/in-process-runtime';
 import type { OnboardingDecision } from '../../workflows/onboarding-contract';
 
-export { EMULATOR_KEY, OTHER_REVIEWER_TOKEN, REVIEWER_TOKEN, SERVICE_TOKEN } from '../../system/in-process-credentials';
+export {
+  AUDITOR_TOKEN,
+  EMULATOR_KEY,
+  OTHER_REVIEWER_TOKEN,
+  REVIEWER_TOKEN,
+  SENIOR_REVIEWER_TOKEN,
+  SERVICE_TOKEN,
+} from '../../system/in-process-credentials';
 export { FAST_POLICY } from '../../system/in-process-probes';
 export { workflowBuild } from '../../system/in-process-runtime';
 

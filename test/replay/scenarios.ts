@@ -1,5 +1,10 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { parseKeyring } from '../../security/keyring';
+import { sendAsserted } from '../helpers/review-assertions';
 import { SERVICE_TOKEN, type TestSystem } from '../helpers/system';
+
+/** A key the workers do not hold: what someone with Temporal access but not the API's key can sign with. */
+const FORGER_KEYRING = parseKeyring('test-1:Zm9yZ2VkLWtleS1mb3JnZWQta2V5LWZvcmdlZC1rZXktMDA');
 
 /**
  * One run per path through the workflow. `npm run fixtures:record` runs them and saves their
@@ -24,7 +29,8 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'attention-approved-by-signal',
     async run(system) {
-      const handle = await system.start(await system.seed({ lastName: 'attention' }));
+      // Since 0.5.0 decisions by signal are refused unless the policy accepts them.
+      const handle = await system.start(await system.seed({ lastName: 'attention' }), { signalDecisions: 'accepted' });
       await system.waitForStatus(handle, 'awaiting_review');
       await handle.signal('reviewDecision', { decision: 'maybe' });
       await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'reviewer-alice', reason: 'verified' });
@@ -37,8 +43,10 @@ export const SCENARIOS: Scenario[] = [
     async run(system) {
       const handle = await system.start(await system.seed({ lastName: 'attention' }));
       await system.waitForStatus(handle, 'awaiting_review');
-      await handle.executeUpdate('submitReview', {
-        args: [{ decision: 'reject', reviewer: 'reviewer-bob', reason: 'face enrolled elsewhere' }],
+      await sendAsserted(handle, 'decide', {
+        decision: 'reject',
+        reviewer: 'reviewer-bob',
+        reason: 'face enrolled elsewhere',
       });
       return settle(handle);
     },
@@ -60,7 +68,12 @@ export const SCENARIOS: Scenario[] = [
       await system.control(`/clients/${applicant.clientId}/behaviour`, {
         enhanced_identity_check: { neverComplete: true },
       });
-      const handle = await system.start(applicant, { checkTimeout: '3s', pollInterval: '1s', maxPollInterval: '1s' });
+      const handle = await system.start(applicant, {
+        checkTimeout: '3s',
+        pollInterval: '1s',
+        maxPollInterval: '1s',
+        signalDecisions: 'accepted',
+      });
       await system.waitForStatus(handle, 'awaiting_review');
       await handle.signal('reviewDecision', {
         decision: 'approve',
@@ -117,12 +130,17 @@ export const SCENARIOS: Scenario[] = [
         claimLease: '15m',
       });
       await system.waitForStatus(handle, 'awaiting_review');
-      await handle.executeUpdate('claimCase', { args: [{ reviewer: 'reviewer-alice', channel: 'console' }] });
-      await handle.executeUpdate('submitReview', {
-        args: [{ decision: 'approve', reviewer: 'reviewer-alice', reason: 'namesake', channel: 'console' }],
+      await sendAsserted(handle, 'claim', { reviewer: 'reviewer-alice', channel: 'console' });
+      await sendAsserted(handle, 'decide', {
+        decision: 'approve',
+        reviewer: 'reviewer-alice',
+        reason: 'namesake',
+        channel: 'console',
       });
       await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'reviewer-alice', reason: 'again' });
       await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'ops-carol', reason: 'agree' });
+      // Since 0.5.0 a signal never counts as one of two: a verified second reviewer ends it.
+      await sendAsserted(handle, 'decide', { decision: 'approve', reviewer: 'ops-carol', reason: 'agree' });
       return settle(handle);
     },
   },
@@ -132,12 +150,15 @@ export const SCENARIOS: Scenario[] = [
     async run(system) {
       const handle = await system.start(await system.seed({ lastName: 'attention' }), { claimLease: '15m' });
       await system.waitForStatus(handle, 'awaiting_review');
-      await handle.executeUpdate('claimCase', { args: [{ reviewer: 'reviewer-alice', channel: 'api' }] });
-      await handle.executeUpdate('claimCase', { args: [{ reviewer: 'reviewer-alice', channel: 'api' }] });
-      await handle.executeUpdate('releaseCase', { args: [{ reviewer: 'reviewer-alice', channel: 'api' }] });
-      await handle.executeUpdate('claimCase', { args: [{ reviewer: 'reviewer-bob', channel: 'cli' }] });
-      await handle.executeUpdate('submitReview', {
-        args: [{ decision: 'reject', reviewer: 'reviewer-bob', reason: 'document forged', channel: 'cli' }],
+      await sendAsserted(handle, 'claim', { reviewer: 'reviewer-alice' });
+      await sendAsserted(handle, 'claim', { reviewer: 'reviewer-alice' });
+      await sendAsserted(handle, 'release', { reviewer: 'reviewer-alice' });
+      await sendAsserted(handle, 'claim', { reviewer: 'reviewer-bob', channel: 'cli' });
+      await sendAsserted(handle, 'decide', {
+        decision: 'reject',
+        reviewer: 'reviewer-bob',
+        reason: 'document forged',
+        channel: 'cli',
       });
       return settle(handle);
     },
@@ -153,9 +174,39 @@ export const SCENARIOS: Scenario[] = [
       await system.waitForStatus(handle, 'awaiting_review');
       await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'mallory', reason: 'trust me' });
       await handle.executeUpdate('syncReviewCase', { args: [] });
-      await handle.executeUpdate('submitReview', {
-        args: [{ decision: 'approve', reviewer: 'reviewer-bob', reason: 'verified', channel: 'api' }],
+      await sendAsserted(handle, 'decide', { decision: 'approve', reviewer: 'reviewer-bob', reason: 'verified' });
+      return settle(handle);
+    },
+  },
+  {
+    // 0.5.0: forged and borrowed assertions refused after the worker checked them, then two
+    // verified approvals by different reviewers, the second a senior as the policy asks.
+    name: 'four-eyes-verified-forgeries-refused',
+    async run(system) {
+      const handle = await system.start(await system.seed({ lastName: 'attention' }), {
+        secondApproval: 'any_review',
+        secondApproverRoles: ['senior_reviewer'],
       });
+      await system.waitForStatus(handle, 'awaiting_review');
+      const refused = (promise: Promise<unknown>) =>
+        promise.then(
+          () => {
+            throw new Error('a forged assertion was taken');
+          },
+          () => undefined,
+        );
+      const approve = { decision: 'approve' as const, reviewer: 'reviewer-alice', reason: 'documents match' };
+      await refused(sendAsserted(handle, 'decide', approve, { keyring: FORGER_KEYRING }));
+      await sendAsserted(handle, 'claim', { reviewer: 'reviewer-alice', channel: 'console' });
+      await sendAsserted(handle, 'decide', { ...approve, channel: 'console' });
+      await refused(sendAsserted(handle, 'decide', { ...approve, reviewer: 'reviewer-bob', reason: 'agree' }));
+      await handle.signal('reviewDecision', { decision: 'approve', reviewer: 'senior-carol', reason: 'typed' });
+      await sendAsserted(
+        handle,
+        'decide',
+        { decision: 'approve', reviewer: 'senior-carol', reason: 'agree' },
+        { roles: ['senior_reviewer'] },
+      );
       return settle(handle);
     },
   },

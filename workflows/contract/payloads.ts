@@ -40,13 +40,55 @@ export type ReviewChannel = z.infer<typeof reviewChannelSchema>;
 /** The channels of an Update: the API (console or bearer token) and the operator CLI, each of which names its reviewer. */
 const updateChannelSchema = z.enum(['console', 'api', 'cli']);
 
-/** A decision as the `submitReview` update carries it: from a channel that authenticated the reviewer. */
-export const reviewUpdateSchema = reviewDecisionSchema.extend({ channel: updateChannelSchema.default('api') });
+/**
+ * A review assertion: the API's signed word (a compact JWS, HS256, with a key ID) that the named
+ * reviewer's authenticated session or token sent this very message (`security/review-assertions.ts`).
+ * The worker checks it (a local activity) before the workflow takes the message. Optional in the
+ * schema only because Updates recorded before 0.5.0 carry none and must replay; a new Update
+ * without one is refused by its validator.
+ */
+export const reviewAssertionSchema = z
+  .string()
+  .max(4096)
+  .regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'must be a compact JWS issued by the API');
+
+/** A decision as the `submitReview` update carries it: from the API, which authenticated the reviewer. */
+export const reviewUpdateSchema = reviewDecisionSchema.extend({
+  channel: updateChannelSchema.default('api'),
+  assertion: reviewAssertionSchema.optional(),
+});
 export type ReviewUpdate = z.input<typeof reviewUpdateSchema>;
 
-/** Who claims or releases a case, and through what. */
-export const claimRequestSchema = z.strictObject({ reviewer: reviewerSchema, channel: updateChannelSchema });
+/** Who claims or releases a case, through what, and the API's assertion of it. */
+export const claimRequestSchema = z.strictObject({
+  reviewer: reviewerSchema,
+  channel: updateChannelSchema,
+  assertion: reviewAssertionSchema.optional(),
+});
 export type ClaimRequest = z.infer<typeof claimRequestSchema>;
+
+/** What a review assertion vouches for: one reviewer, one action on one run, one Update. */
+export type AssertedAction = 'decide' | 'claim' | 'release';
+
+/** A review message as its assertion must describe it (the worker compares the two). */
+export interface AssertedMessage {
+  /** The reviewer's subject: a token's configured name, or the IdP's subject. */
+  reviewer: string;
+  channel: 'console' | 'api' | 'cli';
+  workflowId: string;
+  action: AssertedAction;
+  /** The Update's ID: an assertion is good for that one Update. */
+  updateId: string;
+  decision?: 'approve' | 'reject';
+  reason?: string;
+}
+
+/** Why an assertion does not hold. */
+export type AssertionProblem = 'no_keys' | 'unknown_key' | 'bad_signature' | 'expired' | 'malformed' | 'mismatch';
+
+/** The worker's finding on an assertion: the verified reviewer and roles, or why not. */
+export type AssertionVerdict =
+  { verified: true; reviewer: string; roles: string[] } | { verified: false; problem: AssertionProblem };
 
 export const checkCompletedSchema = z.strictObject({
   checkId: complyCubeIdSchema,

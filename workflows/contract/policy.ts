@@ -26,6 +26,12 @@ export const secondApprovalSchema = z.enum(['identity_fraud_attention', 'any_rev
  */
 export type SecondApproval = z.infer<typeof secondApprovalSchema>;
 export const signalDecisionsSchema = z.enum(['accepted', 'refused']);
+/** The reviewer roles that may give the second of two approvals (four-eyes). */
+export const secondApproverRolesSchema = z
+  .array(z.enum(['reviewer', 'senior_reviewer']))
+  .min(1)
+  .max(2);
+export type SecondApproverRole = z.infer<typeof secondApproverRolesSchema>[number];
 
 /**
  * One onboarding's timing policy. It is resolved in full when the onboarding starts (the API and
@@ -48,8 +54,13 @@ export const onboardingPolicySchema = z
     callTimeout: durationSchema,
     /** Which approvals need a second, different reviewer (four-eyes). */
     secondApproval: secondApprovalSchema,
-    /** Whether a `reviewDecision` signal (Temporal CLI or UI, reviewer name asserted) may decide. */
+    /**
+     * Whether a `reviewDecision` signal (Temporal CLI or UI, reviewer name asserted) may decide.
+     * Refused by default since 0.5.0; where accepted, it never counts as one of two approvals.
+     */
     signalDecisions: signalDecisionsSchema,
+    /** Who may give the second approval: roles from the verified review assertion. */
+    secondApproverRoles: secondApproverRolesSchema,
     /** How long a reviewer's claim on a case holds unless released or renewed. */
     claimLease: durationSchema,
   })
@@ -68,7 +79,8 @@ export const DEFAULT_POLICY: OnboardingPolicy = {
   maxPollInterval: '30m',
   callTimeout: '30s',
   secondApproval: 'identity_fraud_attention',
-  signalDecisions: 'accepted',
+  signalDecisions: 'refused',
+  secondApproverRoles: ['reviewer', 'senior_reviewer'],
   claimLease: '15m',
 };
 
@@ -82,6 +94,7 @@ export const policyOverridesSchema = z.strictObject({
   callTimeout: durationSchema.optional(),
   secondApproval: secondApprovalSchema.optional(),
   signalDecisions: signalDecisionsSchema.optional(),
+  secondApproverRoles: secondApproverRolesSchema.optional(),
   claimLease: durationSchema.optional(),
 });
 export type PolicyOverrides = z.infer<typeof policyOverridesSchema>;

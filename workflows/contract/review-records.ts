@@ -9,6 +9,8 @@ import type { OnboardingStatus } from './workflow';
 export interface CaseClaim {
   reviewer: string;
   channel: ReviewChannel;
+  /** The worker checked the API's assertion for it (claims since 0.5.0). */
+  verified?: boolean;
   claimedAt: string;
   /** It lapses then unless renewed; a lapsed claim holds nobody back. */
   expiresAt: string;
@@ -20,6 +22,10 @@ export interface Approval {
   channel: ReviewChannel;
   /** The reviewer's name was typed by the sender of a signal, not authenticated. */
   asserted: boolean;
+  /** The worker checked the API's signed assertion for it (since 0.5.0); only these count toward four-eyes. */
+  verified?: boolean;
+  /** The reviewer's roles, as the assertion states them. */
+  roles?: string[];
   reason: string;
   at: string;
 }
@@ -34,7 +40,7 @@ export interface ReviewAction {
   kind: 'claim' | 'release' | 'first_approval' | 'decision' | 'refused';
   actor: string;
   channel: ReviewChannel;
-  /** False when the actor's name is only asserted (a signal). */
+  /** False when the actor's name is only asserted: a signal, or an assertion the worker could not verify. */
   authenticated: boolean;
   decision?: 'approve' | 'reject';
   reason?: string;

@@ -63,6 +63,8 @@ export interface OnboardingDecision {
   decidedAt: string;
   /** For a reviewer's decision: how it reached the workflow. */
   channel?: ReviewChannel;
+  /** A reviewer's decision whose assertion the worker verified (since 0.5.0). */
+  verified?: boolean;
   /** The reviewers who approved: the first of two, then the one who decided (four-eyes). */
   approvals?: Approval[];
 }

@@ -1,0 +1,67 @@
+/** How a ledger entry reads on the printed case record: a label per kind and a one-line summary. */
+import { checkName, reasonText } from './format';
+import type { LedgerEntry } from './types';
+
+const KINDS: Record<LedgerEntry['kind'], string> = {
+  started: 'Started',
+  check_created: 'Check created',
+  sent_to_review: 'Sent to review',
+  claim: 'Claimed',
+  release: 'Released',
+  first_approval: 'First approval',
+  decision: 'Decision',
+  refused: 'Refused',
+  decision_recorded: 'Decision recorded',
+  evidence_viewed: 'Evidence viewed',
+  relationship_ended: 'Relationship ended',
+  ledger_purged: 'Retention purge',
+  sign_in: 'Signed in',
+  sign_in_failed: 'Sign-in failed',
+  sign_in_throttled: 'Sign-in throttled',
+  sign_out: 'Signed out',
+  session_revoked: 'Session revoked',
+};
+export const kindText = (kind: string) => KINDS[kind as LedgerEntry['kind']] ?? kind;
+
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+const list = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+/** The checks of a recorded decision: `Identity fraud check: attention`. */
+function checks(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const each = value.map((check: unknown) => {
+    const c = (check ?? {}) as Record<string, unknown>;
+    return `${checkName(text(c.type) ?? '?')}: ${text(c.outcome) ?? text(c.status) ?? '?'}`;
+  });
+  return each.length ? `checks ${each.join(', ')}` : undefined;
+}
+
+/** What an entry's body says, in short plain text (React renders it as text, never markup). */
+export function summary(entry: LedgerEntry): string {
+  const b = entry.body;
+  if (entry.purgedBy != null) return `content removed by the retention purge at seq ${entry.purgedBy}`;
+  const parts: (string | undefined)[] = [];
+  switch (entry.kind) {
+    case 'relationship_ended':
+      parts.push(text(b.endedAt) && `ended ${text(b.endedAt)}`);
+      break;
+    case 'started':
+      parts.push(b.reverify === true ? 'reverification' : undefined);
+      break;
+    case 'check_created':
+      parts.push(text(b.checkType) && checkName(text(b.checkType)!), text(b.checkId) && `ID ${text(b.checkId)}`);
+      break;
+    case 'sent_to_review':
+      parts.push(list(b.reviewReasons).map(reasonText).join('; ') || undefined);
+      parts.push(b.secondApprovalRequired === true ? 'second approval required' : undefined);
+      break;
+    case 'decision_recorded':
+      parts.push(text(b.decision), text(b.reason) && `reason: ${text(b.reason)}`);
+      parts.push(b.verified === true ? 'verified' : 'not verified', checks(b.checks));
+      break;
+    default:
+      parts.push(text(b.decision), text(b.reason) && `reason: ${text(b.reason)}`);
+      parts.push(text(b.refusal) && `refusal: ${text(b.refusal)}`, text(b.method) && `by ${text(b.method)}`);
+  }
+  return parts.filter(Boolean).join(' · ');
+}

@@ -1,0 +1,27 @@
+/**
+ * What `npm start`'s dev mode sets when the environment does not: decisions by signal accepted
+ * (so the Temporal UI and CLI can be tried; they are marked asserted and never count toward
+ * four-eyes), and a review-assertion keyring generated once and kept in `.data/` (the API and the
+ * worker of `npm start` share it), and a ledger checkpoint signing key (`npm run ledger`).
+ * Production sets these itself (docs/security.md, docs/ledger.md).
+ */
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { newKeyEntry } from '../security/keyring';
+import { devSigningKey } from '../store/ledger-signing-key';
+
+export function devEnvironment(env: NodeJS.ProcessEnv, dataDir: string): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    POLICY_SIGNAL_DECISIONS: env.POLICY_SIGNAL_DECISIONS ?? 'accepted',
+    REVIEW_ASSERTION_KEYS: env.REVIEW_ASSERTION_KEYS ?? devKeyring(dataDir),
+    LEDGER_SIGNING_KEY: env.LEDGER_SIGNING_KEY ?? devSigningKey(dataDir),
+  };
+}
+
+function devKeyring(dataDir: string): string {
+  const file = path.join(dataDir, 'review-assertion-keys');
+  if (!existsSync(file)) writeFileSync(file, `${newKeyEntry('dev-1')}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return readFileSync(file, 'utf8').trim();
+}

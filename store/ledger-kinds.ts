@@ -1,0 +1,25 @@
+/**
+ * The ledger's entry kinds, on their own: the API's schema and the console's types read them
+ * without bringing in the hash rule (which needs node:crypto).
+ */
+import { SECURITY_EVENT_KINDS } from './security-event-kinds';
+
+/** The kinds of entry the store writes (`docs/ledger.md`). */
+export const LEDGER_ENTRY_KINDS = [
+  'started',
+  'claim',
+  'release',
+  'first_approval',
+  'decision',
+  'refused',
+  'decision_recorded',
+  'check_created',
+  'sent_to_review',
+  // The end of an approved customer's relationship, from which retention runs; and a retention
+  // purge, which lists the entries whose bodies it removed.
+  'relationship_ended',
+  'ledger_purged',
+  // Every security event goes on the ledger as its own kind.
+  ...SECURITY_EVENT_KINDS,
+] as const;
+export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];

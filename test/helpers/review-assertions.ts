@@ -1,0 +1,65 @@
+/**
+ * Review messages sent straight to a workflow as the API sends them: each with an Update ID of
+ * its own and the API's signed assertion of who sent it, signed here with the in-process
+ * system's keyring (or another, to play an attacker holding the wrong key).
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { parseKeyring, type ReviewKeyring } from '../../security/keyring';
+import { signReviewAssertion } from '../../security/review-assertions';
+import { REVIEW_ASSERTION_KEYS } from '../../system/in-process-credentials';
+import type { AssertedAction, ReviewChannel } from '../../workflows/onboarding-contract';
+
+export const TEST_KEYRING: ReviewKeyring = parseKeyring(REVIEW_ASSERTION_KEYS);
+
+const UPDATE_OF: Record<AssertedAction, string> = {
+  decide: 'submitReview',
+  claim: 'claimCase',
+  release: 'releaseCase',
+};
+
+export interface ReviewMessage {
+  reviewer: string;
+  channel?: Exclude<ReviewChannel, 'signal'>;
+  decision?: 'approve' | 'reject';
+  reason?: string;
+}
+
+export interface AssertionOptions {
+  roles?: string[];
+  keyring?: ReviewKeyring;
+  updateId?: string;
+}
+
+/** The Update's options: its ID and the message with the assertion of it. */
+export async function assertedUpdate(
+  workflowId: string,
+  action: AssertedAction,
+  message: ReviewMessage,
+  options: AssertionOptions = {},
+): Promise<{ updateId: string; args: [Record<string, unknown>] }> {
+  const updateId = options.updateId ?? randomUUID();
+  const channel = message.channel ?? 'api';
+  const assertion = await signReviewAssertion(options.keyring ?? TEST_KEYRING, {
+    ...message,
+    channel,
+    workflowId,
+    action,
+    updateId,
+    roles: options.roles ?? ['reviewer'],
+  });
+  return { updateId, args: [{ ...message, channel, assertion }] };
+}
+
+/** Sends a decision, claim or release as the API would for `message.reviewer`; answers the state. */
+export async function sendAsserted<T = unknown>(
+  handle: WorkflowHandle,
+  action: AssertedAction,
+  message: ReviewMessage,
+  options: AssertionOptions = {},
+): Promise<T> {
+  return handle.executeUpdate<T, [Record<string, unknown>]>(
+    UPDATE_OF[action],
+    await assertedUpdate(handle.workflowId, action, message, options),
+  );
+}

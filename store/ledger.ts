@@ -56,7 +56,8 @@ export function entryFromRow(row: LedgerRow): LedgerEntry {
     body: row.body,
     prevHash: row.prev_hash,
     hash: row.hash,
-    purgedBy: row.purged_by == null ? null : Number(row.purged_by),
+    // Only on a purged entry: an entry reads back as it was appended.
+    ...(row.purged_by == null ? {} : { purgedBy: Number(row.purged_by) }),
   };
 }
 

@@ -21,6 +21,7 @@ import { registerOpenApi } from './openapi';
 import { auditRoutes } from './routes/audit';
 import { ledgerRoutes } from './routes/ledger';
 import { claimRoutes } from './routes/claims';
+import { codecRoutes } from './routes/codec';
 import { complyCubeWebhookRoutes, WEBHOOK_PATH } from './routes/complycube-webhook';
 import { decisionRoutes } from './routes/decisions';
 import { evidenceRoutes } from './routes/evidence';
@@ -104,6 +105,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     auditRoutes,
     ledgerRoutes,
     decisionRoutes,
+    codecRoutes,
     complyCubeWebhookRoutes,
     healthRoutes,
   ]) {

@@ -18,6 +18,7 @@ import { createSecurityLog, type SecurityLog } from './security-log';
 import { createSessions, type Sessions } from './sessions';
 import { createSignInGuard, type SignInGuard } from './sign-in-guard';
 import { sessionStillStands } from './token-sessions';
+import type { PayloadCodec } from '@temporalio/common';
 
 export interface ApiOptions extends TokenConfig {
   temporal: Client;
@@ -49,6 +50,10 @@ export interface ApiOptions extends TokenConfig {
   oidc?: OidcSettings | undefined;
   /** Which proxies' X-Forwarded-For to believe (fastify's trustProxy); none by default. */
   trustProxy?: TrustProxy;
+  /** The payload codec the codec server decodes with (`/codec/decode`); 503 without one. */
+  payloadCodec?: PayloadCodec;
+  /** The Temporal UI origins allowed to call the codec server from a browser (CORS). */
+  codecCorsOrigins?: string[];
   /** The process's logger (`config/logging.ts`); else JSON lines at `logLevel`. */
   logger?: FastifyBaseLogger;
   /** The API's metrics (`observability/metrics.ts`); made from the store when absent. */
@@ -81,6 +86,8 @@ export interface ApiContext {
   metrics: ApiMetrics;
   /** Resolves a reviewer token (console sign-in). */
   authenticate: Authenticator;
+  /** The codec server's codec, the UI origins it answers, and the one namespace it serves. */
+  codec: { payloadCodec: PayloadCodec | undefined; corsOrigins: string[]; namespace: string };
   webhookSecret: () => string | undefined;
   /** Runs a Temporal call under the API's deadline. */
   withDeadline: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -118,6 +125,11 @@ export function createContext(
     oidc: options.oidc,
     metrics: options.metrics,
     authenticate,
+    codec: {
+      payloadCodec: options.payloadCodec,
+      corsOrigins: options.codecCorsOrigins ?? [],
+      namespace: options.temporal.options.namespace,
+    },
     webhookSecret: () =>
       typeof options.webhookSecret === 'function' ? options.webhookSecret() : options.webhookSecret,
     withDeadline: (fn) => options.temporal.connection.withDeadline(Date.now() + deadlineMs, fn),

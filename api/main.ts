@@ -14,6 +14,11 @@ async function main(): Promise<void> {
   if (config.api.serviceTokens.length === 0 && config.api.reviewerTokens.length === 0) {
     throw new ConfigError('invalid configuration: set API_SERVICE_TOKENS and/or API_REVIEWER_TOKENS');
   }
+  if (!config.payloadCodecKeys) {
+    throw new ConfigError(
+      'invalid configuration: PAYLOAD_CODEC_KEYS is required: the API encrypts every payload it sends to Temporal (docs/payload-encryption.md)',
+    );
+  }
   if (!config.reviewKeys) {
     throw new ConfigError(
       'invalid configuration: REVIEW_ASSERTION_KEYS is required: the API signs every review action with it (docs/security.md)',
@@ -38,7 +43,7 @@ async function main(): Promise<void> {
   };
   try {
     app = await composeApi(config, {
-      temporal: temporalClient(connection, config.temporal.namespace),
+      temporal: temporalClient(connection, config.temporal.namespace, config.payloadCodecKeys),
       store,
       logger: createLogger({ level: config.logLevel, format: config.logFormat, name: 'api' }),
     });

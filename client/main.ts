@@ -2,10 +2,15 @@
  * `npm run onboarding -- <command>`: operate onboardings directly through Temporal. `--help` lists
  * the commands (client/usage.ts); connection settings come from the environment, as for the worker.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig, temporalConnectionOptions } from '../config/config';
+import { projectRoot } from '../config/paths';
 import { clientInterceptors } from '../observability/tracing';
+import { dataConverter } from '../security/data-converter';
+import { parseCodecKeyring, type CodecKeyring } from '../security/payload-codec';
 import { listCommand, showCommand, startCommand, withdrawCommand } from './onboarding-commands';
 import {
   auditCommand,
@@ -97,7 +102,12 @@ async function main(argv: string[]): Promise<void> {
     throw new Error(`Temporal at ${config.temporal.address} cannot be reached (${error.message}).`);
   });
   try {
-    const client = new Client({ connection, namespace: config.temporal.namespace, interceptors: clientInterceptors() });
+    const client = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      interceptors: clientInterceptors(),
+      dataConverter: dataConverter(config.payloadCodecKeys ?? devCodecKeyring()),
+    });
     await run({ client, config, print }, first, values, positionals);
   } finally {
     await connection.close();
@@ -120,3 +130,9 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.message : error);
   process.exit(1);
 });
+
+/** `npm start`'s keyring when PAYLOAD_CODEC_KEYS is not set, so the CLI reads what it encrypted. */
+function devCodecKeyring(): CodecKeyring | undefined {
+  const file = path.join(projectRoot(), '.data', 'payload-codec-keys');
+  return existsSync(file) ? parseCodecKeyring(readFileSync(file, 'utf8').trim()) : undefined;
+}

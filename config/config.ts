@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_COMPLYCUBE_BASE_URL } from '../complycube/client';
@@ -18,6 +19,7 @@ import {
   type SecondApproverRole,
 } from '../workflows/onboarding-contract';
 import { parseKeyring, type ReviewKeyring } from '../security/keyring';
+import { parseCodecKeyring, type CodecKeyring } from '../security/payload-codec';
 import { checkSignInEnv, signInEnvShape, signInSettings } from './sign-in';
 
 const projectRoot = path.resolve(__dirname, '..');
@@ -94,6 +96,17 @@ const envSchema = z
 
     /** The review-assertion keyring, held by the API and the workers only (security/keyring.ts). */
     REVIEW_ASSERTION_KEYS: optionalString,
+    /** The payload codec's keyring, or the path of a file holding it (security/payload-codec.ts). */
+    PAYLOAD_CODEC_KEYS: optionalString,
+    /** The Temporal UI origins the codec server answers from a browser, comma-separated. */
+    CODEC_CORS_ORIGINS: optionalString
+      .transform((value) =>
+        (value ?? '')
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url().refine((url) => new URL(url).origin === url, 'an origin: scheme://host[:port], no path'))),
 
     DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
     DATABASE_POOL_MAX: positiveInt(10),
@@ -183,6 +196,17 @@ function reviewKeyring(value: string | undefined): ReviewKeyring | undefined {
   }
 }
 
+function payloadCodecKeyring(value: string | undefined): CodecKeyring | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const ring = /^[/.]/.test(value) ? readFileSync(value, 'utf8').trim() : value;
+    return parseCodecKeyring(ring);
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ? `cannot read ${value}` : (error as Error).message;
+    throw new ConfigError(`invalid configuration: PAYLOAD_CODEC_KEYS: ${why}`);
+  }
+}
+
 /** Reads and validates the whole configuration once; throws a ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = envSchema.safeParse(env);
@@ -212,6 +236,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     policy: policy.data,
     /** Signs (API) and verifies (worker) review assertions; absent, no review action can be taken. */
     reviewKeys,
+    /** Encrypts every payload sent to Temporal; absent, payloads go in clear (docs/payload-encryption.md). */
+    payloadCodecKeys: payloadCodecKeyring(e.PAYLOAD_CODEC_KEYS),
     store: e.DATABASE_URL
       ? { databaseUrl: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
       : { dataDir: e.DECISION_STORE_DIR },
@@ -236,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       seniorReviewerTokens: e.API_SENIOR_REVIEWER_TOKENS,
       auditorTokens: e.API_AUDITOR_TOKENS,
       bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
+      codecCorsOrigins: e.CODEC_CORS_ORIGINS,
       idempotencyRetentionMs: parseDuration(e.IDEMPOTENCY_RETENTION),
       sessionTtlMs: parseDuration(e.CONSOLE_SESSION_TTL),
       /** undefined: Secure when the request came over https. */

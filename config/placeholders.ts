@@ -9,19 +9,20 @@ import { ConfigError } from './config';
 
 const PLACEHOLDER = /change[-_ ]?me/i;
 
-/** The API's credentials: every token, the assertion key, the webhook secret, the IdP's client secret. */
+/** The API's credentials: every token, the assertion and codec keys, the webhook secret, the IdP's client secret. */
 export const API_SECRETS = [
   'API_SERVICE_TOKENS',
   'API_REVIEWER_TOKENS',
   'API_SENIOR_REVIEWER_TOKENS',
   'API_AUDITOR_TOKENS',
   'REVIEW_ASSERTION_KEYS',
+  'PAYLOAD_CODEC_KEYS',
   'COMPLYCUBE_WEBHOOK_SECRET',
   'OIDC_CLIENT_SECRET',
 ] as const;
 
-/** The worker's: the assertion key and ComplyCube's API key. */
-export const WORKER_SECRETS = ['REVIEW_ASSERTION_KEYS', 'COMPLYCUBE_API_KEY'] as const;
+/** The worker's: the assertion key, the payload codec's keys and ComplyCube's API key. */
+export const WORKER_SECRETS = ['REVIEW_ASSERTION_KEYS', 'PAYLOAD_CODEC_KEYS', 'COMPLYCUBE_API_KEY'] as const;
 
 /** Throws naming every variable of `names` that still holds a placeholder. */
 export function refusePlaceholders(env: NodeJS.ProcessEnv, names: readonly string[]): void {

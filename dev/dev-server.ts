@@ -19,6 +19,8 @@ export interface DevServerOptions {
   port: number;
   /** The Web UI's port; none without it. */
   uiPort?: number;
+  /** The codec server the Web UI decodes payloads with. */
+  uiCodecEndpoint?: string;
   dbFilename: string;
   namespace: string;
   /** `name=Type` pairs registered at start. */
@@ -54,6 +56,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--port',
     String(options.port),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+    ...(options.uiPort && options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     '--db-filename',
     options.dbFilename,
     '--namespace',

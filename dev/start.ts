@@ -57,6 +57,10 @@ async function main(): Promise<void> {
   const config = loadConfig(devEnvironment(process.env, path.join(root, '.data')));
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
   const places = placesOf(config);
+  // The Temporal UI decodes payloads through the API's codec server: admit its origin (CORS).
+  if (!process.env.CODEC_CORS_ORIGINS && !places.externalTemporal) {
+    config.api.codecCorsOrigins = [`http://${host}:${places.uiPort}`, `http://localhost:${places.uiPort}`];
+  }
   // Every port checked before anything starts, so a taken one is named at once with what moves it.
   await assertPortsFree(
     startPorts(config, {
@@ -134,7 +138,7 @@ async function connectTemporal(config: Config, places: Places, stopper: Stopper)
     server,
     address: options.address,
     native,
-    client: temporalClient(clientConnection, config.temporal.namespace),
+    client: temporalClient(clientConnection, config.temporal.namespace, config.payloadCodecKeys),
   };
 }
 
@@ -214,6 +218,8 @@ async function startOwnDevServer(port: number, uiPort: number, config: Config): 
     ip: host,
     port,
     uiPort,
+    // The UI asks the API's codec server to decrypt what it shows (docs/payload-encryption.md).
+    uiCodecEndpoint: `http://${host}:${config.api.port}/codec`,
     dbFilename: path.join(root, '.data', 'temporal.db'),
     namespace: config.temporal.namespace,
     searchAttributes: [`${onboardingStatusSearchAttribute.name}=Keyword`],

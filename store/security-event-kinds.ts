@@ -9,5 +9,7 @@ export const SECURITY_EVENT_KINDS = [
   'sign_out',
   'session_revoked',
   'evidence_viewed',
+  // A codec server decode: who read Temporal's payloads in clear, and how many (docs/payload-encryption.md).
+  'codec_decode',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];

@@ -186,6 +186,10 @@ export const MIGRATIONS: readonly string[] = [
   LEDGER_MIGRATION,
   // Retention: the purge that removed an entry's body, by its seq (docs/ledger.md).
   LEDGER_PURGE_MIGRATION,
+  // The codec server's decodes, on the record (docs/payload-encryption.md).
+  `ALTER TABLE security_events DROP CONSTRAINT security_events_kind_check;
+   ALTER TABLE security_events ADD CONSTRAINT security_events_kind_check
+     CHECK (kind IN ('sign_in', 'sign_in_failed', 'sign_in_throttled', 'sign_out', 'session_revoked', 'evidence_viewed', 'codec_decode'));`,
 ];
 
 /**

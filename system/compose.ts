@@ -14,6 +14,8 @@ import { ComplyCubeClient } from '../complycube/client';
 import { ConfigError, type Config } from '../config/config';
 import { complyCubeMetricsOn, type ComplyCubeMetrics } from '../observability/metrics';
 import { clientInterceptors, type Tracing } from '../observability/tracing';
+import { dataConverter } from '../security/data-converter';
+import { AesGcmPayloadCodec, type CodecKeyring } from '../security/payload-codec';
 import type { DecisionStore } from '../store/decision-store';
 import { createOnboardingWorker, type OnboardingWorker } from '../worker/create-worker';
 import { promoteWhenPolling, type PromotionResult } from '../worker/deployment';
@@ -27,7 +29,7 @@ import type { AutoPromotePolicy } from '../config/config';
  */
 export type SystemConfig = Pick<
   Config,
-  'temporal' | 'policy' | 'complyCube' | 'api' | 'deployment' | 'reviewKeys' | 'ledger'
+  'temporal' | 'policy' | 'complyCube' | 'api' | 'deployment' | 'reviewKeys' | 'ledger' | 'payloadCodecKeys'
 > & {
   worker: Omit<Config['worker'], 'complyCubeRateLimit'> & { complyCubeRateLimit?: number | undefined };
 };
@@ -43,9 +45,9 @@ export function complyCubeClient(settings: Config['complyCube'], metrics?: Compl
   });
 }
 
-/** A Temporal client on `connection`, tracing its calls. */
-export function temporalClient(connection: Connection, namespace: string): Client {
-  return new Client({ connection, namespace, interceptors: clientInterceptors() });
+/** A Temporal client on `connection`, tracing its calls, with the payload codec of `keys`. */
+export function temporalClient(connection: Connection, namespace: string, keys: CodecKeyring | undefined): Client {
+  return new Client({ connection, namespace, interceptors: clientInterceptors(), dataConverter: dataConverter(keys) });
 }
 
 /** What a worker is built from besides its configuration. */
@@ -74,6 +76,7 @@ export function composeWorker(config: SystemConfig, parts: WorkerParts): Promise
       ...createLedgerActivities({ store: parts.store, ...config.ledger }),
     },
     build: parts.build,
+    dataConverter: dataConverter(config.payloadCodecKeys),
     ...(parts.tracing ? { tracing: parts.tracing } : {}),
     deploymentName: config.deployment.deploymentName,
     buildId: workerBuildId(config, parts.build),
@@ -133,6 +136,8 @@ export function composeApi(config: SystemConfig, parts: ApiParts): Promise<Fasti
     seniorReviewerTokens: config.api.seniorReviewerTokens,
     auditorTokens: config.api.auditorTokens,
     bodyLimitBytes: config.api.bodyLimitBytes,
+    codecCorsOrigins: config.api.codecCorsOrigins,
+    ...(config.payloadCodecKeys ? { payloadCodec: new AesGcmPayloadCodec(config.payloadCodecKeys) } : {}),
     idempotencyRetentionMs: config.api.idempotencyRetentionMs,
     sessionTtlMs: config.api.sessionTtlMs,
     ...(config.api.secureCookies !== undefined ? { secureCookies: config.api.secureCookies } : {}),

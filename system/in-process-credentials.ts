@@ -10,3 +10,8 @@ export const SENIOR_REVIEWER_TOKEN = 'senior-reviewer-token-0123456789';
 export const AUDITOR_TOKEN = 'auditor-token-0123456789abcdef';
 /** The review-assertion keyring the in-process API and worker share (tests sign with it too). */
 export const REVIEW_ASSERTION_KEYS = 'test-1:dGVzdC1yZXZpZXctYXNzZXJ0aW9uLWtleS0wMDAwMDAwMDAw';
+/**
+ * The payload codec's keyring of the in-process system (docs/payload-encryption.md). Histories
+ * recorded under test/replay/histories are encrypted with it, so it never changes.
+ */
+export const PAYLOAD_CODEC_KEYS = 'test-codec-1:dGVzdC1wYXlsb2FkLWNvZGVjLWtleS0wMDAwMDAwMDA';

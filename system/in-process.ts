@@ -16,6 +16,8 @@ import { loadConfig } from '../config/config';
 import { DEV_SERVER_DYNAMIC_CONFIG } from '../dev/dev-server';
 import { temporalCliExecutable } from '../dev/temporal-cli';
 import type { Tracing } from '../observability/tracing';
+import { dataConverter } from '../security/data-converter';
+import { parseCodecKeyring } from '../security/payload-codec';
 import { openDecisionStore, type DecisionStore } from '../store/decision-store';
 import type { OnboardingWorker } from '../worker/create-worker';
 import { onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
@@ -24,6 +26,7 @@ import {
   AUDITOR_TOKEN,
   EMULATOR_KEY,
   OTHER_REVIEWER_TOKEN,
+  PAYLOAD_CODEC_KEYS,
   REVIEW_ASSERTION_KEYS,
   REVIEWER_TOKEN,
   SENIOR_REVIEWER_TOKEN,
@@ -79,9 +82,14 @@ export interface InProcessSystem extends SystemProbes {
 
 export async function startInProcessSystem(options: InProcessSystemOptions = {}): Promise<InProcessSystem> {
   installInProcessRuntime();
+  // The tests' own client decodes what the system's codec encrypts (docs/payload-encryption.md).
+  const client = {
+    dataConverter: dataConverter(parseCodecKeyring(options.env?.PAYLOAD_CODEC_KEYS ?? PAYLOAD_CODEC_KEYS)),
+  };
   const env = options.temporal
-    ? await TestWorkflowEnvironment.createFromExistingServer(options.temporal)
+    ? await TestWorkflowEnvironment.createFromExistingServer({ ...options.temporal, client })
     : await TestWorkflowEnvironment.createLocal({
+        client,
         server: {
           executable: temporalCliExecutable(),
           searchAttributes: [onboardingStatusSearchAttribute],
@@ -105,7 +113,7 @@ export async function startInProcessSystem(options: InProcessSystemOptions = {})
   // The API's own connection, configured as in production (it gives up quickly on an outage).
   const apiConnection = await Connection.connect(apiConnectionOptions(config.temporal.connection));
   const api = await composeApi(config, {
-    temporal: temporalClient(apiConnection, namespace),
+    temporal: temporalClient(apiConnection, namespace, config.payloadCodecKeys),
     store,
     webhookSecret: () => webhookSecret,
     overrides: { ...options.api, logLevel: 'silent', temporalDeadlineMs: 3_000 },
@@ -179,6 +187,7 @@ function inProcessConfig(
     API_SENIOR_REVIEWER_TOKENS: `senior-carol:${SENIOR_REVIEWER_TOKEN}`,
     API_AUDITOR_TOKENS: `auditor-dan:${AUDITOR_TOKEN}`,
     REVIEW_ASSERTION_KEYS,
+    PAYLOAD_CODEC_KEYS,
     ...options.env,
   });
   // Unlimited unless asked: the emulator's key would otherwise get the sandbox's 5/s.

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { projectRoot } from '../config/paths';
-import { EMULATOR_KEY, REVIEW_ASSERTION_KEYS } from './in-process-credentials';
+import { EMULATOR_KEY, PAYLOAD_CODEC_KEYS, REVIEW_ASSERTION_KEYS } from './in-process-credentials';
 import type { InProcessSystem } from './in-process';
 
 const root = projectRoot();
@@ -73,6 +73,7 @@ function spawnService(system: InProcessSystem, entry: string, env: ProcessEnv): 
     TEMPORAL_TASK_QUEUE: system.taskQueue,
     // The key the in-process API and worker share, so that any of them verifies what any signed.
     REVIEW_ASSERTION_KEYS,
+    PAYLOAD_CODEC_KEYS,
     ...env.env,
   });
 }

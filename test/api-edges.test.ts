@@ -9,7 +9,7 @@ import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
 import { startEmbeddedPostgres } from '../dev/test-postgres';
 import { openDecisionStore } from '../store/decision-store';
 import { TEST_KEYRING } from './helpers/review-assertions';
-import { REVIEWER_TOKEN, SERVICE_TOKEN, startTestSystem, type TestSystem } from './helpers/system';
+import { REVIEWER_TOKEN, SERVICE_TOKEN, startTestSystem, type TestSystem, TEST_DATA_CONVERTER } from './helpers/system';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const hexId = () => randomBytes(12).toString('hex');
@@ -109,7 +109,7 @@ describe('the API at its edges', () => {
       // Another API process, on the same store: the same answer.
       const connection = await Connection.connect(apiConnectionOptions({ address: system.temporalAddress }));
       const other = await createApi({
-        temporal: new Client({ connection, namespace: system.namespace }),
+        temporal: new Client({ connection, namespace: system.namespace, dataConverter: TEST_DATA_CONVERTER }),
         store: system.store,
         taskQueue: system.taskQueue,
         serviceTokens: [{ name: 'test-backend', token: SERVICE_TOKEN }],
@@ -228,7 +228,7 @@ describe('the API at its edges', () => {
       const connection = Connection.lazy(apiConnectionOptions({ address: '127.0.0.1:1' }));
       const secret = 'edges-webhook-secret';
       const api = await createApi({
-        temporal: new Client({ connection, namespace: 'default' }),
+        temporal: new Client({ connection, namespace: 'default', dataConverter: TEST_DATA_CONVERTER }),
         store: system.store,
         taskQueue: system.taskQueue,
         webhookSecret: secret,
@@ -293,7 +293,7 @@ describe('the API at its edges', () => {
       const store = await openDecisionStore({ databaseUrl: postgres.url });
       const connection = await Connection.connect(apiConnectionOptions({ address: system.temporalAddress }));
       const api = await createApi({
-        temporal: new Client({ connection, namespace: system.namespace }),
+        temporal: new Client({ connection, namespace: system.namespace, dataConverter: TEST_DATA_CONVERTER }),
         store,
         taskQueue: system.taskQueue,
         webhookSecret: 'edges-webhook-secret',

@@ -14,6 +14,7 @@ import {
   SERVICE_TOKEN,
   startTestSystem,
   type TestSystem,
+  TEST_DATA_CONVERTER,
 } from './helpers/system';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -478,7 +479,7 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
       const connection = Connection.lazy(apiConnectionOptions({ address: `127.0.0.1:${proxy.port}` }));
       let secret = '';
       const api = await createApi({
-        temporal: new Client({ connection, namespace: 'default' }),
+        temporal: new Client({ connection, namespace: 'default', dataConverter: TEST_DATA_CONVERTER }),
         store: system.store,
         taskQueue: system.taskQueue,
         webhookSecret: () => secret,

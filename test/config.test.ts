@@ -281,12 +281,15 @@ describe('Temporal connection settings, read as the Temporal CLI reads them', ()
       () => refusePlaceholders(example, API_SECRETS),
       (error: unknown) =>
         error instanceof ConfigError &&
-        /API_SERVICE_TOKENS, API_REVIEWER_TOKENS, REVIEW_ASSERTION_KEYS, COMPLYCUBE_WEBHOOK_SECRET/.test(
+        /API_SERVICE_TOKENS, API_REVIEWER_TOKENS, REVIEW_ASSERTION_KEYS, PAYLOAD_CODEC_KEYS, COMPLYCUBE_WEBHOOK_SECRET/.test(
           error.message,
         ) &&
         !error.message.includes(example.API_REVIEWER_TOKENS!),
     );
-    assert.throws(() => refusePlaceholders(example, WORKER_SECRETS), /REVIEW_ASSERTION_KEYS, COMPLYCUBE_API_KEY/);
+    assert.throws(
+      () => refusePlaceholders(example, WORKER_SECRETS),
+      /REVIEW_ASSERTION_KEYS, PAYLOAD_CODEC_KEYS, COMPLYCUBE_API_KEY/,
+    );
     assert.doesNotThrow(() => refusePlaceholders({ ...example, ALLOW_PLACEHOLDER_SECRETS: 'true' }, API_SECRETS));
     assert.doesNotThrow(() => refusePlaceholders({ API_REVIEWER_TOKENS: 'alice:Kq8s7d9f0g1h2j3k4l5' }, API_SECRETS));
   });

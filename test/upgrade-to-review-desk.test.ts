@@ -29,6 +29,7 @@ import {
   TEST_DEPLOYMENT,
   workflowBuild,
   type TestSystem,
+  TEST_DATA_CONVERTER,
 } from './helpers/system';
 
 describe('upgrading 0.2.0 to the review desk with onboardings in flight', () => {
@@ -64,6 +65,7 @@ describe('upgrading 0.2.0 to the review desk with onboardings in flight', () => 
       namespace: 'default',
       taskQueue: system.taskQueue,
       build,
+      dataConverter: TEST_DATA_CONVERTER,
       deploymentName: TEST_DEPLOYMENT,
       activities: createOnboardingActivities({
         complyCube: new ComplyCubeClient({ baseUrl: system.emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 2_000 }),

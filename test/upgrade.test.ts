@@ -20,6 +20,7 @@ import {
   startTestSystem,
   workflowBuild,
   type TestSystem,
+  TEST_DATA_CONVERTER,
 } from './helpers/system';
 import { ADDED_STEP_PATCH, type ScreeningActivities } from './upgrade/workflows-with-added-step';
 import { TEST_KEYRING } from './helpers/review-assertions';
@@ -72,6 +73,7 @@ describe('upgrading the workflow code with onboardings in flight', () => {
       namespace: 'default',
       taskQueue: system.taskQueue,
       build,
+      dataConverter: TEST_DATA_CONVERTER,
       deploymentName: versioned ? TEST_DEPLOYMENT : false,
       activities: {
         ...createOnboardingActivities({

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { REVIEW_ASSERTION_KEYS } from '../system/in-process-credentials';
+import { PAYLOAD_CODEC_KEYS, REVIEW_ASSERTION_KEYS } from '../system/in-process-credentials';
 import { spawnNodeService } from './helpers/processes';
 
 describe('the worker metrics address', () => {
@@ -17,6 +17,7 @@ describe('the worker metrics address', () => {
       const worker = spawnNodeService('worker/main.ts', {
         COMPLYCUBE_API_KEY: 'test_metrics_port_key',
         REVIEW_ASSERTION_KEYS,
+        PAYLOAD_CODEC_KEYS,
         WORKER_METRICS_ADDRESS: `127.0.0.1:${port}`,
         // Nothing listens here: the worker must stop before it tries.
         TEMPORAL_ADDRESS: '127.0.0.1:1',

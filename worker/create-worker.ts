@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { OnboardingActivities } from '../activities/onboarding-activities';
 import type { Tracing } from '../observability/tracing';
@@ -28,6 +29,11 @@ export interface OnboardingWorkerOptions {
    * limit (about 2,300 on a 4 GiB heap), let a worker grow past 4 GiB during a 10,000-start burst.
    */
   maxCachedWorkflows?: number;
+  /**
+   * The payload codec and failure converter (`security/data-converter.ts`); the SDK's defaults,
+   * payloads in clear, when absent, as every release before 0.7.0 ran.
+   */
+  dataConverter?: DataConverter;
   /** Where the workflow's and activities' spans go (`installTracing`); discarded when absent. */
   tracing?: Tracing;
   /**
@@ -98,6 +104,7 @@ function shared(options: OnboardingWorkerOptions) {
   return {
     connection: options.connection,
     namespace: options.namespace,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...versioning,
     ...workerTracing(options.tracing),
     ...(options.maxConcurrentActivityTaskExecutions

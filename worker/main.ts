@@ -26,6 +26,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   refusePlaceholders(process.env, WORKER_SECRETS);
   complyCubeClient(config.complyCube); // Refuses a missing key before anything starts.
+  if (!config.payloadCodecKeys) {
+    throw new ConfigError(
+      'invalid configuration: PAYLOAD_CODEC_KEYS is required: the worker encrypts every payload it sends to Temporal (docs/payload-encryption.md)',
+    );
+  }
   if (!config.reviewKeys) {
     throw new ConfigError(
       'invalid configuration: REVIEW_ASSERTION_KEYS is required: the worker verifies every review action with it (docs/security.md)',
@@ -62,7 +67,7 @@ async function main(): Promise<void> {
     const { signingKey, checkpointEvery } = config.ledger;
     if (signingKey && checkpointEvery !== 'off') {
       clientConnection ??= await Connection.connect(config.temporal.connection);
-      const client = temporalClient(clientConnection, config.temporal.namespace);
+      const client = temporalClient(clientConnection, config.temporal.namespace, config.payloadCodecKeys);
       ensureLedgerSchedule(client, { taskQueue, every: checkpointEvery }).then(
         (result) => log.info(`Ledger checkpoint schedule ${LEDGER_SCHEDULE_ID}: ${result}, every ${checkpointEvery}`),
         (error: unknown) => log.error(`Could not set up the ledger checkpoint schedule: ${(error as Error).message}`),
@@ -97,7 +102,7 @@ function reportVersion(
     () => stopped.abort(),
     () => stopped.abort(),
   );
-  const client = temporalClient(context.clientConnection, config.temporal.namespace);
+  const client = temporalClient(context.clientConnection, config.temporal.namespace, config.payloadCodecKeys);
   promoteWorkerVersion(config, { client, buildId, policy: autoPromote, signal: stopped.signal }).then(
     (result) =>
       log.info(

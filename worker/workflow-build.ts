@@ -21,6 +21,9 @@ import { WORKFLOW_INTERCEPTOR_MODULES } from '../observability/worker';
  */
 export const WORKFLOWS_PATH = path.join(projectRoot(), 'workflows', 'index.ts');
 
+/** The failure converter bundled into the workflow code, from the sources for the same reason. */
+export const FAILURE_CONVERTER_SOURCE = path.join(projectRoot(), 'workflows', 'failure-converter.ts');
+
 /** Where the build step writes the prebuilt bundle: beside the compiled `worker/` folder. */
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
 
@@ -45,6 +48,8 @@ export async function bundleWorkflows(workflowsPath: string = WORKFLOWS_PATH): P
     workflowsPath,
     // OpenTelemetry's workflow interceptors, in every build (traces exported or not).
     workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    // Failure messages and stack traces as encoded payloads (docs/payload-encryption.md).
+    failureConverterPath: FAILURE_CONVERTER_SOURCE,
     logger: new DefaultLogger('WARN'),
   });
   return { code, buildId: buildIdOf(code) };

@@ -13,6 +13,7 @@ const KINDS: Record<LedgerEntry['kind'], string> = {
   refused: 'Refused',
   decision_recorded: 'Decision recorded',
   evidence_viewed: 'Evidence viewed',
+  codec_decode: 'Payloads decoded',
   relationship_ended: 'Relationship ended',
   ledger_purged: 'Retention purge',
   sign_in: 'Signed in',

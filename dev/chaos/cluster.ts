@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freshDatabase } from '../../system/fresh-database';
-import { REVIEW_ASSERTION_KEYS } from '../../system/in-process-credentials';
+import { PAYLOAD_CODEC_KEYS, REVIEW_ASSERTION_KEYS } from '../../system/in-process-credentials';
 import { registerWebhook } from '../../complycube-emulator/seed-applicant';
 import { startDevServer, type DevServer } from '../dev-server';
 import { findOrBuildTemporalCli } from '../temporal-cli';
@@ -136,6 +136,7 @@ function serviceStarters(
     DATABASE_POOL_MAX: '5',
     LOG_FORMAT: 'json',
     REVIEW_ASSERTION_KEYS,
+    PAYLOAD_CODEC_KEYS,
   };
   const workerEnv = {
     ...shared,

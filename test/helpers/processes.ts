@@ -8,6 +8,7 @@ import {
   type ApiProcess,
   type WorkerProcess,
 } from '../../system/service-processes';
+import { PAYLOAD_CODEC_KEYS } from '../../system/in-process-credentials';
 import { APP_ENV, type TestSystem } from './system';
 
 export {
@@ -57,6 +58,7 @@ export function runCli(
       TEMPORAL_ADDRESS: system.temporalAddress,
       TEMPORAL_NAMESPACE: system.namespace,
       TEMPORAL_TASK_QUEUE: system.taskQueue,
+      PAYLOAD_CODEC_KEYS,
       ...env,
     },
   });

@@ -10,6 +10,9 @@ import {
   type InProcessSystem,
   type InProcessSystemOptions,
 } from '../../system/in-process';
+import { dataConverter } from '../../security/data-converter';
+import { parseCodecKeyring } from '../../security/payload-codec';
+import { PAYLOAD_CODEC_KEYS } from '../../system/in-process-credentials';
 import { installInProcessRuntime } from '../../system/in-process-runtime';
 import type { OnboardingDecision } from '../../workflows/onboarding-contract';
 
@@ -23,6 +26,9 @@ export {
 } from '../../system/in-process-credentials';
 export { FAST_POLICY } from '../../system/in-process-probes';
 export { workflowBuild } from '../../system/in-process-runtime';
+
+/** The data converter of the test system's clients and workers: its codec keyring (docs/payload-encryption.md). */
+export const TEST_DATA_CONVERTER = dataConverter(parseCodecKeyring(PAYLOAD_CODEC_KEYS));
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -1,0 +1,109 @@
+/**
+ * Turning the payload codec on with onboardings in flight (docs/payload-encryption.md): a run
+ * started and sent to review by a fleet without the codec, as every release before 0.7.0 ran,
+ * is decided through the API once the fleet has it, and finishes. What was written before stays
+ * readable; what is written after is encrypted.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Client } from '@temporalio/client';
+import { createOnboardingActivities } from '../activities/onboarding-activities';
+import { ComplyCubeClient } from '../complycube/client';
+import { isEncrypted } from '../security/payload-codec';
+import { EMULATOR_KEY } from '../system/in-process-credentials';
+import { systemProbes } from '../system/in-process-probes';
+import { createOnboardingWorker } from '../worker/create-worker';
+import { promoteWhenPolling } from '../worker/deployment';
+import { complyCubeTaskQueue } from '../workflows/onboarding-contract';
+import { call } from './helpers/http';
+import { TEST_KEYRING } from './helpers/review-assertions';
+import {
+  REVIEWER_TOKEN,
+  startTestSystem,
+  TEST_DATA_CONVERTER,
+  TEST_DEPLOYMENT,
+  workflowBuild,
+  type TestSystem,
+} from './helpers/system';
+
+describe('turning the payload codec on with onboardings in flight', () => {
+  let system: TestSystem;
+  const running: { shutdown(): void; run: Promise<void> }[] = [];
+
+  before(async () => {
+    system = await startTestSystem({ worker: false });
+  });
+  after(async () => {
+    for (const worker of running) worker.shutdown();
+    await Promise.allSettled(running.map((worker) => worker.run));
+    await system?.close();
+  });
+
+  /** A worker of the current build, with the codec or, as before 0.7.0, without. */
+  async function startWorker(withCodec: boolean) {
+    const build = await workflowBuild();
+    const worker = await createOnboardingWorker({
+      connection: system.env.nativeConnection,
+      namespace: system.namespace,
+      taskQueue: system.taskQueue,
+      build,
+      deploymentName: TEST_DEPLOYMENT,
+      ...(withCodec ? { dataConverter: TEST_DATA_CONVERTER } : {}),
+      activities: createOnboardingActivities({
+        complyCube: new ComplyCubeClient({ baseUrl: system.emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 2_000 }),
+        store: system.store,
+        reviewKeys: TEST_KEYRING,
+      }),
+    });
+    const entry = { shutdown: () => worker.shutdown(), run: worker.run() };
+    running.push(entry);
+    await promoteWhenPolling({
+      client: system.client,
+      version: { deploymentName: TEST_DEPLOYMENT, buildId: build.buildId },
+      policy: 'always',
+      taskQueues: [system.taskQueue],
+      activityTaskQueues: [complyCubeTaskQueue(system.taskQueue)],
+    });
+    return async () => {
+      worker.shutdown();
+      await entry.run;
+    };
+  }
+
+  it('decides and finishes, on the codec, a run that waited for review without it', async () => {
+    // The fleet before: its client and worker send payloads in clear.
+    const plain = new Client({ connection: system.client.connection, namespace: system.namespace });
+    const before = systemProbes({
+      client: plain,
+      taskQueue: system.taskQueue,
+      emulatorUrl: system.emulatorUrl,
+      store: system.store,
+    });
+    // ComplyCube's webhook goes to the API, which has the codec: before, the run polls instead.
+    const unhooked = await system.complyCube('DELETE', `/webhooks/${system.webhookId}`);
+    assert.ok(unhooked.ok, `webhook removed: ${unhooked.status}`);
+    const stopPlain = await startWorker(false);
+    const applicant = await system.seed({ lastName: 'attention' });
+    const handle = await before.start(applicant);
+    await before.waitForStatus(handle, 'awaiting_review', 60_000);
+    await stopPlain();
+
+    // The fleet after: the codec on the worker and the API.
+    await startWorker(true);
+    const decided = await call(system.apiUrl, 'POST', `/v1/onboardings/${applicant.clientId}/review`, {
+      token: REVIEWER_TOKEN,
+      body: { decision: 'reject', reason: 'document expired before the application' },
+    });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    assert.equal(decided.body.status, 'rejected');
+    const result = (await system.client.workflow.getHandle(handle.workflowId).result()) as { reason: string };
+    assert.equal(result.reason, 'document expired before the application');
+
+    const history = await plain.workflow.getHandle(handle.workflowId).fetchHistory();
+    const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    const completed = history.events!.find((event) => event.workflowExecutionCompletedEventAttributes);
+    const output = completed!.workflowExecutionCompletedEventAttributes!.result!.payloads![0]!;
+    assert.equal(isEncrypted(input), false, 'written before the codec: in clear, and still read');
+    assert.equal(isEncrypted(output), true, 'written after: encrypted');
+  });
+});

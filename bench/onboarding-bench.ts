@@ -60,6 +60,7 @@ async function compareDesigns(system: InProcessSystem, options: BenchOptions): P
   const { baselineRunner, measure, productRunner } = await import('./runners');
   const { printReport } = await import('./report');
   const { LEDGER_FEEDS } = await import('../store/ledger');
+  const { PAYLOAD_ENCRYPTION } = await import('../security/payload-codec');
   const { printProfile, profileRuns } = await import('./profile');
   const results: DesignResult[] = [];
   const profiles: [Design, Profile][] = [];
@@ -67,9 +68,11 @@ async function compareDesigns(system: InProcessSystem, options: BenchOptions): P
     console.log(
       `Running ${options.onboardings} onboardings of the ${design} design, ${options.concurrency} at a time…`,
     );
-    const isProduct = design === 'product' || design === 'product-without-ledger';
-    // The product as it ships, or with its store's writes feeding no ledger: what the ledger costs.
+    const isProduct = design === 'product' || design === 'product-without-ledger' || design === 'product-without-codec';
+    // The product as it ships, or with its store's writes feeding no ledger, or its payloads sent
+    // unencrypted: what the ledger and the codec cost.
     LEDGER_FEEDS.on = design !== 'product-without-ledger';
+    PAYLOAD_ENCRYPTION.on = design !== 'product-without-codec';
     const product = isProduct ? productRunner(system) : undefined;
     const runner = product ?? (await baselineRunner(system, design as 'bare' | 'naive', options));
     try {

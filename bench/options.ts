@@ -11,6 +11,9 @@ emulator with the same check latencies, and prints each one's throughput and tim
 and the product's ratios to both. Also, on request: product-without-ledger, the product with its
 store's writes feeding no ledger (docs/ledger.md), to measure what the ledger costs:
   npm run bench -- --designs product,product-without-ledger --onboardings 200 --concurrency 10
+and product-without-codec, the product sending its payloads to Temporal unencrypted
+(docs/payload-encryption.md), to measure what the codec costs:
+  npm run bench -- --designs product,product-without-codec --onboardings 200 --concurrency 10
 
 options
   --onboardings N          onboardings per design (default 50)
@@ -43,7 +46,7 @@ examples
   npm run bench -- --designs product --onboardings 1000 --concurrency 1000 --workers 4 \\
     --complycube-limit 5 --task-queue-limit 4.75`;
 
-export const DESIGNS = ['product', 'bare', 'naive', 'product-without-ledger'] as const;
+export const DESIGNS = ['product', 'bare', 'naive', 'product-without-ledger', 'product-without-codec'] as const;
 export type Design = (typeof DESIGNS)[number];
 
 export interface BenchOptions {
@@ -101,8 +104,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
   const designs = values.designs.split(',').map((d) => d.trim());
   const unknown = designs.filter((d) => !(DESIGNS as readonly string[]).includes(d));
   if (unknown.length || designs.length === 0) throw new UsageError(`--designs takes ${DESIGNS.join(', ')}`);
-  if (designs.includes('product-without-ledger') && Number(values.workers ?? 0) > 0) {
-    throw new UsageError('product-without-ledger runs with the worker in this process (no --workers)');
+  for (const inProcessOnly of ['product-without-ledger', 'product-without-codec']) {
+    if (designs.includes(inProcessOnly) && Number(values.workers ?? 0) > 0) {
+      throw new UsageError(`${inProcessOnly} runs with the worker in this process (no --workers)`);
+    }
   }
   if (values.address && !/^[\w.-]+:\d{1,5}$/.test(values.address)) {
     throw new UsageError(`--address must be host:port, not ${values.address}`);

@@ -13,7 +13,7 @@ import type { NewSecurityEvent } from './security-events';
 export const SENT_TO_REVIEW_STATUSES: readonly string[] = ['awaiting_review', 'escalated'];
 
 /** Security-event details that may go on the ledger: codes, never a name, address or token. */
-const SECURITY_DETAIL_KEYS = ['method', 'reason', 'roles', 'retryAfterSeconds'] as const;
+const SECURITY_DETAIL_KEYS = ['method', 'reason', 'roles', 'retryAfterSeconds', 'payloads', 'namespace'] as const;
 
 export function reviewActionEntry(a: ReviewAction): NewLedgerEntry {
   return {

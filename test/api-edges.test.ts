@@ -9,7 +9,14 @@ import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
 import { startEmbeddedPostgres } from '../dev/test-postgres';
 import { openDecisionStore } from '../store/decision-store';
 import { TEST_KEYRING } from './helpers/review-assertions';
-import { REVIEWER_TOKEN, SERVICE_TOKEN, startTestSystem, type TestSystem, TEST_DATA_CONVERTER } from './helpers/system';
+import {
+  REVIEWER_TOKEN,
+  SERVICE_TOKEN,
+  startTestSystem,
+  type TestSystem,
+  TEST_DATA_CONVERTER,
+  payloadText,
+} from './helpers/system';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const hexId = () => randomBytes(12).toString('hex');
@@ -426,16 +433,14 @@ describe('the API at its edges', () => {
       assert.equal(replies.filter((r) => r.body.duplicate).length, 9);
       const history = await handle.fetchHistory();
       // (The fraud check's own event is a signal too; count this check's.)
-      const signals = (history.events ?? []).filter((e) => {
-        const signal = e.workflowExecutionSignaledEventAttributes;
-        const payload = signal?.input?.payloads?.[0]?.data;
-        return (
-          signal?.signalName === 'checkCompleted' &&
-          Buffer.from(payload ?? [])
-            .toString('utf8')
-            .includes(checkId!)
-        );
-      });
+      const events = history.events ?? [];
+      const texts = await Promise.all(
+        events.map((e) => payloadText(e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0])),
+      );
+      const signals = events.filter(
+        (e, i) =>
+          e.workflowExecutionSignaledEventAttributes?.signalName === 'checkCompleted' && texts[i]!.includes(checkId!),
+      );
       assert.equal(signals.length, 1);
       await handle.cancel();
     });

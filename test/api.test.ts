@@ -15,6 +15,7 @@ import {
   startTestSystem,
   type TestSystem,
   TEST_DATA_CONVERTER,
+  payloadText,
 } from './helpers/system';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -118,9 +119,7 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
       assert.equal((await start(applicant)).status, 201);
       const handle = system.client.workflow.getHandle(`onboarding-${applicant.clientId}`);
       const started = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
-      const input = system.client.options.loadedDataConverter.payloadConverter.fromPayload(
-        started!.input!.payloads![0]!,
-      );
+      const input = JSON.parse(await payloadText(started!.input!.payloads![0])) as unknown;
       assert.deepEqual((input as { policy?: unknown }).policy, DEFAULT_POLICY);
       assert.deepEqual((await waitForStatus(applicant.clientId, 'approved')).body.policy, DEFAULT_POLICY);
     });
@@ -457,12 +456,12 @@ describe('onboarding API over real HTTP, with a real dev server, worker and emul
       assert.deepEqual([replay.status, await replay.json()], [200, { received: true, duplicate: true }]);
       const history = await system.client.workflow.getHandle(`onboarding-${applicant.clientId}`).fetchHistory();
       // The identity fraud check's own webhook may signal too: count the signals for this check.
-      const signals = (history.events ?? []).filter((e) =>
-        (e.workflowExecutionSignaledEventAttributes?.input?.payloads ?? []).some((p) =>
-          Buffer.from(p.data ?? [])
-            .toString('utf8')
-            .includes(checkId!),
-        ),
+      const events = history.events ?? [];
+      const texts = await Promise.all(
+        events.map((e) => payloadText(e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0])),
+      );
+      const signals = events.filter(
+        (e, i) => e.workflowExecutionSignaledEventAttributes && texts[i]!.includes(checkId!),
       );
       assert.equal(signals.length, 1, 'one signal for two deliveries of one event');
 

@@ -35,6 +35,11 @@ describe('review assertions: only a reviewer the API authenticated decides', () 
       system.temporalAddress,
       '--namespace',
       system.namespace,
+      // Failures are encrypted (docs/payload-encryption.md): an operator reads them through the codec server.
+      '--codec-endpoint',
+      `${system.apiUrl}/codec/{namespace}`,
+      '--codec-auth',
+      `Bearer ${AUDITOR_TOKEN}`,
     ]);
 
   before(async () => {

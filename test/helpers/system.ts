@@ -11,7 +11,8 @@ import {
   type InProcessSystemOptions,
 } from '../../system/in-process';
 import { dataConverter } from '../../security/data-converter';
-import { parseCodecKeyring } from '../../security/payload-codec';
+import type { Payload } from '@temporalio/common';
+import { AesGcmPayloadCodec, parseCodecKeyring } from '../../security/payload-codec';
 import { PAYLOAD_CODEC_KEYS } from '../../system/in-process-credentials';
 import { installInProcessRuntime } from '../../system/in-process-runtime';
 import type { OnboardingDecision } from '../../workflows/onboarding-contract';
@@ -29,6 +30,15 @@ export { workflowBuild } from '../../system/in-process-runtime';
 
 /** The data converter of the test system's clients and workers: its codec keyring (docs/payload-encryption.md). */
 export const TEST_DATA_CONVERTER = dataConverter(parseCodecKeyring(PAYLOAD_CODEC_KEYS));
+
+const TEST_CODEC = new AesGcmPayloadCodec(parseCodecKeyring(PAYLOAD_CODEC_KEYS));
+
+/** A payload of a history as fetched (encrypted), decrypted: its data as text; '' when absent. */
+export async function payloadText(payload: Payload | null | undefined): Promise<string> {
+  if (!payload) return '';
+  const [decoded] = await TEST_CODEC.decode([payload]);
+  return Buffer.from(decoded?.data ?? []).toString('utf8');
+}
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

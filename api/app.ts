@@ -22,6 +22,7 @@ import { auditRoutes } from './routes/audit';
 import { ledgerRoutes } from './routes/ledger';
 import { claimRoutes } from './routes/claims';
 import { codecRoutes } from './routes/codec';
+import { personalDataRoutes } from './routes/personal-data';
 import { complyCubeWebhookRoutes, WEBHOOK_PATH } from './routes/complycube-webhook';
 import { decisionRoutes } from './routes/decisions';
 import { evidenceRoutes } from './routes/evidence';
@@ -88,6 +89,13 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
 
   app.setErrorHandler(errorHandler);
+  // Every answer shows reviewers' reasons decrypted, or `[erased]` (security/personal-data.ts).
+  const { personalData } = context;
+  if (personalData) {
+    app.addHook('preSerialization', async (request, _reply, payload) =>
+      request.routeOptions.config?.keepPersonalRefs ? payload : personalData.reveal(payload),
+    );
+  }
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', message: 'No such route' }));
   // Every route declares its parts and answers in zod: requests are validated, answers checked, docs generated.
   app.setValidatorCompiler(validatorCompiler);
@@ -106,6 +114,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     ledgerRoutes,
     decisionRoutes,
     codecRoutes,
+    personalDataRoutes,
     complyCubeWebhookRoutes,
     healthRoutes,
   ]) {

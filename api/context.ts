@@ -19,6 +19,7 @@ import { createSessions, type Sessions } from './sessions';
 import { createSignInGuard, type SignInGuard } from './sign-in-guard';
 import { sessionStillStands } from './token-sessions';
 import type { PayloadCodec } from '@temporalio/common';
+import type { PersonalData } from '../security/personal-data';
 
 export interface ApiOptions extends TokenConfig {
   temporal: Client;
@@ -50,6 +51,10 @@ export interface ApiOptions extends TokenConfig {
   oidc?: OidcSettings | undefined;
   /** Which proxies' X-Forwarded-For to believe (fastify's trustProxy); none by default. */
   trustProxy?: TrustProxy;
+  /** Reviewers' reasons kept encrypted per client, and read back (`security/personal-data.ts`). */
+  personalData?: PersonalData;
+  /** When a client may be erased (docs/payload-encryption.md); 5 years, unapproved at once, by default. */
+  erasure?: ErasureRules;
   /** The payload codec the codec server decodes with (`/codec/decode`); 503 without one. */
   payloadCodec?: PayloadCodec;
   /** The Temporal UI origins allowed to call the codec server from a browser (CORS). */
@@ -61,7 +66,20 @@ export interface ApiOptions extends TokenConfig {
   logLevel?: string;
 }
 
+/**
+ * AML retention for erasure: an approved customer's records are kept `retentionYears` after the
+ * relationship ended; a case never approved is erasable `at_once`, or after the same retention.
+ */
+export interface ErasureRules {
+  retentionYears: number;
+  unapproved: 'at_once' | 'after_retention';
+}
+
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Answer personal-data references as they are (the case record, whose hashes cover them). */
+    keepPersonalRefs?: boolean;
+  }
   interface FastifyRequest {
     principal?: Principal;
     rawBody?: Buffer;
@@ -86,6 +104,9 @@ export interface ApiContext {
   metrics: ApiMetrics;
   /** Resolves a reviewer token (console sign-in). */
   authenticate: Authenticator;
+  /** Crypto-shredding: reasons protected per client; absent without a keyring (in clear, as before 0.7.0). */
+  personalData: PersonalData | undefined;
+  erasure: ErasureRules;
   /** The codec server's codec, the UI origins it answers, and the one namespace it serves. */
   codec: { payloadCodec: PayloadCodec | undefined; corsOrigins: string[]; namespace: string };
   webhookSecret: () => string | undefined;
@@ -125,6 +146,8 @@ export function createContext(
     oidc: options.oidc,
     metrics: options.metrics,
     authenticate,
+    personalData: options.personalData,
+    erasure: options.erasure ?? { retentionYears: 5, unapproved: 'at_once' },
     codec: {
       payloadCodec: options.payloadCodec,
       corsOrigins: options.codecCorsOrigins ?? [],

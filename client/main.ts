@@ -14,6 +14,7 @@ import { parseCodecKeyring, type CodecKeyring } from '../security/payload-codec'
 import { listCommand, showCommand, startCommand, withdrawCommand } from './onboarding-commands';
 import {
   auditCommand,
+  eraseCommand,
   claimCommand,
   reviewCommand,
   syncReviewQueueCommand,
@@ -39,7 +40,7 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-const NEEDS_ID: readonly CommandName[] = ['show', 'claim', 'release', 'review', 'audit', 'withdraw'];
+const NEEDS_ID: readonly CommandName[] = ['show', 'claim', 'release', 'review', 'audit', 'withdraw', 'erase'];
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
@@ -67,6 +68,7 @@ async function run(desk: ReviewCommandContext, command: CommandName, values: Val
     case 'claim':
     case 'release':
     case 'review':
+    case 'erase':
       throw new Error(`${command} goes through the API`);
     case 'audit':
       return auditCommand(desk, onboardingId());
@@ -92,9 +94,10 @@ async function main(argv: string[]): Promise<void> {
   }
   if (NEEDS_ID.includes(first) && !positionals[0]) throw new UsageError(`${first} needs an ONBOARDING_ID.`, first);
   const config = loadConfig();
-  if (first === 'claim' || first === 'release' || first === 'review') {
+  if (first === 'claim' || first === 'release' || first === 'review' || first === 'erase') {
     // No Temporal connection: the API authenticates the reviewer and sends the Update.
     const reviewer = { env: process.env, print };
+    if (first === 'erase') return eraseCommand(reviewer, positionals[0]!);
     if (first === 'review') return reviewCommand(reviewer, positionals[0]!, values);
     return claimCommand(reviewer, positionals[0]!, values.reviewer, first === 'release');
   }

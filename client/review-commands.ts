@@ -70,6 +70,13 @@ export async function reviewCommand(
   });
 }
 
+/** Erases a client's personal data through the API (crypto-shredding), when retention allows. */
+export async function eraseCommand(context: ReviewerCommandContext, clientId: string): Promise<void> {
+  const path = `/v1/clients/${encodeURIComponent(clientId)}/personal-data`;
+  const answer = await reviewRequest(apiTarget(context.env, 'erase'), 'DELETE', path);
+  context.print({ clientId: answer.clientId, erasedAt: answer.erasedAt, complyCube: answer.complyCube });
+}
+
 /** The audit trail of one onboarding, from the store. */
 export async function auditCommand(context: ReviewCommandContext, onboardingId: string): Promise<void> {
   if (!('databaseUrl' in context.config.store)) {

@@ -25,6 +25,10 @@ export const COMMAND_HELP = {
   Writes every running case in review to the review queue (after upgrading from before 0.3.0).`,
   withdraw: `withdraw ONBOARDING_ID
   Cancels the onboarding; it records "withdrawn".`,
+  erase: `erase CLIENT_ID
+  Erases the client's personal data through the API (DELETE /v1/clients/:id/personal-data) with
+  the service or senior reviewer token in KYC_API_TOKEN: ComplyCube deletes the client and the key
+  of its reasons is destroyed, when AML retention allows (docs/payload-encryption.md).`,
 } as const;
 
 export type CommandName = keyof typeof COMMAND_HELP;
@@ -39,8 +43,8 @@ ${Object.values(COMMAND_HELP)
   .join('\n')}
 
 Connection settings come from the environment or a Temporal CLI profile, as for the worker
-(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_PROFILE, ...). claim, release and review go
-through the API: KYC_API_URL (default http://127.0.0.1:3000) and a reviewer's KYC_API_TOKEN.`;
+(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_PROFILE, ...). claim, release, review and erase
+go through the API: KYC_API_URL (default http://127.0.0.1:3000) and a reviewer's KYC_API_TOKEN.`;
 
 /** A command line that cannot run: said with the command's own usage, exit code 2. */
 export class UsageError extends Error {

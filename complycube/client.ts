@@ -1,4 +1,5 @@
-import { type z } from 'zod';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
 import type { ComplyCubeMetrics, ComplyCubeOperation } from '../observability/metrics';
 import { inClientSpan } from '../observability/tracing';
 import {
@@ -120,15 +121,35 @@ export class ComplyCubeClient {
     return this.request('GET', `checks?${query.toString()}`, checkListSchema);
   }
 
+  /**
+   * Deletes a client and what ComplyCube holds of it (an erasure): `deleted`, or `not_found` when
+   * ComplyCube has no such client (deleted before, or never there).
+   */
+  async deleteClient(clientId: string): Promise<'deleted' | 'not_found'> {
+    try {
+      await this.request('DELETE', `clients/${validId('clientId', clientId)}`, z.unknown());
+      return 'deleted';
+    } catch (error) {
+      if (error instanceof ApplicationFailure && error.type === ComplyCubeFailure.NotFound) return 'not_found';
+      throw error;
+    }
+  }
+
   private async request<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     schema: S,
     body?: unknown,
   ): Promise<z.infer<S>> {
     const route = `${method} /${path.split('?')[0]?.replace(/[0-9a-f]{24}/g, ':id')}`;
     const operation: ComplyCubeOperation =
-      method === 'POST' ? 'create_check' : path.startsWith('checks?') ? 'list_checks' : 'get_check';
+      method === 'DELETE'
+        ? 'delete_client'
+        : method === 'POST'
+          ? 'create_check'
+          : path.startsWith('checks?')
+            ? 'list_checks'
+            : 'get_check';
     const headers: Record<string, string> = {
       Authorization: this.apiKey,
       Accept: 'application/json',
@@ -169,6 +190,8 @@ export class ComplyCubeClient {
 
     if (!response.ok) throw failureFromResponse(route, response.status, text, response.headers.get('retry-after'));
 
+    // A deletion answers with no body.
+    if (method === 'DELETE' && text.trim() === '') return undefined as z.infer<S>;
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -98,6 +98,8 @@ const envSchema = z
     REVIEW_ASSERTION_KEYS: optionalString,
     /** The payload codec's keyring, or the path of a file holding it (security/payload-codec.ts). */
     PAYLOAD_CODEC_KEYS: optionalString,
+    /** When a client never approved may be erased: at once (default), or after LEDGER_RETENTION_YEARS. */
+    ERASURE_OF_UNAPPROVED: z.enum(['at_once', 'after_retention']).default('at_once'),
     /** The Temporal UI origins the codec server answers from a browser, comma-separated. */
     CODEC_CORS_ORIGINS: optionalString
       .transform((value) =>
@@ -248,6 +250,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       checkpointEvery: e.LEDGER_CHECKPOINT_EVERY,
       retentionYears: e.LEDGER_RETENTION_YEARS,
     },
+    /** When a client's personal data may be erased (docs/payload-encryption.md). */
+    erasure: { retentionYears: e.LEDGER_RETENTION_YEARS, unapproved: e.ERASURE_OF_UNAPPROVED },
     complyCube: {
       apiKey: e.COMPLYCUBE_API_KEY,
       baseUrl: e.COMPLYCUBE_BASE_URL,

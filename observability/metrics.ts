@@ -15,7 +15,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface ComplyCubeMetrics {
   request(operation: ComplyCubeOperation, status: string, seconds: number): void;
 }
-export type ComplyCubeOperation = 'create_check' | 'get_check' | 'list_checks';
+export type ComplyCubeOperation = 'create_check' | 'get_check' | 'list_checks' | 'delete_client';
 
 export const COMPLYCUBE_REQUESTS = 'kyc_complycube_requests';
 /** The Temporal SDK's exporter appends a histogram's unit: `kyc_complycube_request_duration_seconds`. */

@@ -23,11 +23,14 @@ import {
   expiredCases,
   mayPurge,
   purgeExpiredCases,
+  relationshipOf,
   recordRelationshipEnd,
   type ExpiredCase,
   type PurgeOptions,
+  type RelationshipState,
   type RelationshipEnd,
 } from './ledger-purge';
+import { personalDataStore, type PersonalDataStore } from './personal-data';
 import { oidcSignIns, type OidcSignIns } from './oidc-sign-ins';
 import { reviewQueue, type ReviewQueue } from './review-queue';
 import { reviewTrail, type ReviewTrail } from './review-trail';
@@ -59,6 +62,7 @@ export interface DecisionStore
     ConsoleSessions,
     SecurityEvents,
     OidcSignIns,
+    PersonalDataStore,
     Ledger {
   /** Walks the whole ledger, recomputing every hash (`ledger-verify.ts`). */
   verifyLedger(options?: VerifyOptions): Promise<ChainVerdict>;
@@ -70,6 +74,8 @@ export interface DecisionStore
   purgeExpiredCases(options: PurgeOptions): Promise<LedgerEntry[]>;
   /** Whether this connection may purge (the owner's role, not the application's). */
   mayPurge(): Promise<boolean>;
+  /** Where a case's relationship stands, for the erasure's retention rule (`ledger-purge.ts`). */
+  relationshipOf(onboardingId: string): Promise<RelationshipState>;
   /** An approved customer's relationship ended (`ledger-purge.ts`): retention runs from it. */
   recordRelationshipEnd(end: { onboardingId: string; actor: string | null; endedAt: string }): Promise<RelationshipEnd>;
   /** Throws when the store cannot be reached. */
@@ -104,12 +110,14 @@ export async function openDecisionStore(options: DecisionStoreOptions = {}): Pro
     ...consoleSessions(sql),
     ...securityEvents(sql),
     ...oidcSignIns(sql),
+    ...personalDataStore(sql),
     ...ledger(sql),
     verifyLedger: (options) => verifyLedgerChain(sql, options),
     verifyLedgerPage: (page) => verifyLedgerPage(sql, page),
     expiredCases: (cutoff) => expiredCases(sql, cutoff),
     purgeExpiredCases: (options) => purgeExpiredCases(sql, options),
     mayPurge: () => mayPurge(sql),
+    relationshipOf: (onboardingId) => relationshipOf(sql, onboardingId),
     recordRelationshipEnd: (end) => recordRelationshipEnd(sql, end),
     async ping() {
       await sql.query('SELECT 1');

@@ -19,6 +19,8 @@ export const LEDGER_ENTRY_KINDS = [
   // purge, which lists the entries whose bodies it removed.
   'relationship_ended',
   'ledger_purged',
+  // A client's personal data erased: its data key destroyed (docs/payload-encryption.md).
+  'personal_data_erased',
   // Every security event goes on the ledger as its own kind.
   ...SECURITY_EVENT_KINDS,
 ] as const;

@@ -163,3 +163,40 @@ export async function recordRelationshipEnd(
   );
   return { ok: true, entry };
 }
+
+/** Where a case's relationship stands, from its ledger entries (`docs/payload-encryption.md`'s erasure rules). */
+export type RelationshipState =
+  | { state: 'unknown' }
+  | { state: 'running' }
+  | { state: 'not_approved'; decidedAt: string }
+  | { state: 'active'; decidedAt: string }
+  | { state: 'ended'; endedAt: string };
+
+export async function relationshipOf(sql: Pick<Sql, 'query'>, onboardingId: string): Promise<RelationshipState> {
+  const { rows } = await sql.query<{
+    started: string | null;
+    decided: string | null;
+    decided_at: Date | string | null;
+    decision: string | null;
+    ended: string | null;
+    ended_at: Date | string | null;
+  }>(
+    `SELECT max(seq) FILTER (WHERE kind = 'started') AS started,
+            max(seq) FILTER (WHERE kind = 'decision_recorded') AS decided,
+            max(at) FILTER (WHERE kind = 'decision_recorded') AS decided_at,
+            (array_agg(body->>'decision' ORDER BY seq DESC) FILTER (WHERE kind = 'decision_recorded'))[1] AS decision,
+            max(seq) FILTER (WHERE kind = 'relationship_ended') AS ended,
+            min(at) FILTER (WHERE kind = 'relationship_ended') AS ended_at
+       FROM ledger_entries WHERE onboarding_id = $1`,
+    [onboardingId],
+  );
+  const row = rows[0];
+  if (!row || (row.started === null && row.decided === null)) return { state: 'unknown' };
+  const started = Number(row.started ?? 0);
+  if (row.decided === null || Number(row.decided) < started) return { state: 'running' };
+  const decidedAt = new Date(row.decided_at!).toISOString();
+  if (row.decision !== 'approved') return { state: 'not_approved', decidedAt };
+  if (row.ended !== null && Number(row.ended) > started)
+    return { state: 'ended', endedAt: new Date(row.ended_at!).toISOString() };
+  return { state: 'active', decidedAt };
+}

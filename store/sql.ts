@@ -7,6 +7,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DatabaseError, Pool } from 'pg';
 import { LEDGER_MIGRATION, LEDGER_PURGE_MIGRATION } from './ledger-schema';
+import { PERSONAL_DATA_MIGRATION } from './personal-data-schema';
 
 /** A minimal SQL connection both back ends provide. */
 export interface Sql {
@@ -190,6 +191,8 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE security_events DROP CONSTRAINT security_events_kind_check;
    ALTER TABLE security_events ADD CONSTRAINT security_events_kind_check
      CHECK (kind IN ('sign_in', 'sign_in_failed', 'sign_in_throttled', 'sign_out', 'session_revoked', 'evidence_viewed', 'codec_decode'));`,
+  // Crypto-shredding: each client's data key and the texts it protects (docs/payload-encryption.md).
+  PERSONAL_DATA_MIGRATION,
 ];
 
 /**

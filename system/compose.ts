@@ -16,6 +16,7 @@ import { complyCubeMetricsOn, type ComplyCubeMetrics } from '../observability/me
 import { clientInterceptors, type Tracing } from '../observability/tracing';
 import { dataConverter } from '../security/data-converter';
 import { AesGcmPayloadCodec, type CodecKeyring } from '../security/payload-codec';
+import { createPersonalData } from '../security/personal-data';
 import type { DecisionStore } from '../store/decision-store';
 import { createOnboardingWorker, type OnboardingWorker } from '../worker/create-worker';
 import { promoteWhenPolling, type PromotionResult } from '../worker/deployment';
@@ -29,7 +30,7 @@ import type { AutoPromotePolicy } from '../config/config';
  */
 export type SystemConfig = Pick<
   Config,
-  'temporal' | 'policy' | 'complyCube' | 'api' | 'deployment' | 'reviewKeys' | 'ledger' | 'payloadCodecKeys'
+  'temporal' | 'policy' | 'complyCube' | 'api' | 'deployment' | 'reviewKeys' | 'ledger' | 'payloadCodecKeys' | 'erasure'
 > & {
   worker: Omit<Config['worker'], 'complyCubeRateLimit'> & { complyCubeRateLimit?: number | undefined };
 };
@@ -137,7 +138,13 @@ export function composeApi(config: SystemConfig, parts: ApiParts): Promise<Fasti
     auditorTokens: config.api.auditorTokens,
     bodyLimitBytes: config.api.bodyLimitBytes,
     codecCorsOrigins: config.api.codecCorsOrigins,
-    ...(config.payloadCodecKeys ? { payloadCodec: new AesGcmPayloadCodec(config.payloadCodecKeys) } : {}),
+    ...(config.payloadCodecKeys
+      ? {
+          payloadCodec: new AesGcmPayloadCodec(config.payloadCodecKeys),
+          personalData: createPersonalData(parts.store, config.payloadCodecKeys),
+        }
+      : {}),
+    erasure: config.erasure,
     idempotencyRetentionMs: config.api.idempotencyRetentionMs,
     sessionTtlMs: config.api.sessionTtlMs,
     ...(config.api.secureCookies !== undefined ? { secureCookies: config.api.secureCookies } : {}),

@@ -84,6 +84,8 @@ describe('the case record in the console', () => {
     await rows.filter({ hasText: 'Evidence viewed' }).filter({ hasText: 'auditor-dan' }).waitFor();
     // A reason's markup is text, never elements; each hash shows short with the whole in its title.
     assert.equal(await page.locator('.record-table b').count(), 0);
+    // The reason, kept encrypted under a reference, is read for the page (docs/payload-encryption.md).
+    await rows.filter({ hasText: 'reason: <b>documents</b> match' }).first().waitFor();
     const hash = page.locator('.record-table .hash').first();
     assert.equal((await hash.innerText()).length, 12);
     assert.match((await hash.getAttribute('title')) ?? '', /^[0-9a-f]{64}$/);

@@ -87,11 +87,16 @@ describe('the ledger through the product', () => {
     assert.equal(entries.find((entry) => entry.kind === 'started')!.actor, 'test-backend');
     assert.deepEqual(record.body.verification, { ok: true, count: entries.length });
 
-    // The regulator's check, offline: the saved record, then the same with one reason changed.
+    // Reasons are references in the hashed bodies, read beside them (docs/payload-encryption.md).
+    assert.ok(!JSON.stringify(entries).includes('documents match'));
+    assert.ok(Object.values(record.body.texts as Record<string, string>).includes('documents match'));
+
+    // The regulator's check, offline: the saved record, then the same with one actor changed.
     const file = path.join(dir, 'record.json');
     writeFileSync(file, JSON.stringify(record.body));
     assert.equal((await runLedgerCli(['verify-record', file], {})).code, 0);
-    const altered = JSON.stringify(record.body).replace('documents match', 'documents fine');
+    const altered = JSON.stringify(record.body).replace('"actor":"reviewer-bob"', '"actor":"reviewer-eve"');
+    assert.notEqual(altered, JSON.stringify(record.body));
     writeFileSync(file, altered);
     const refused = await runLedgerCli(['verify-record', file], {});
     assert.equal(refused.code, 1, refused.stdout + refused.stderr);

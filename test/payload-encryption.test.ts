@@ -11,12 +11,22 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import pg from 'pg';
 import { findTemporalCli } from '../dev/temporal-cli';
 import { AesGcmPayloadCodec, parseCodecKeyring } from '../security/payload-codec';
 import { PAYLOAD_CODEC_KEYS } from '../system/in-process-credentials';
 import { onboardingWorkflowId } from '../workflows/onboarding-contract';
 import { call, signIn } from './helpers/http';
-import { AUDITOR_TOKEN, REVIEWER_TOKEN, SERVICE_TOKEN, startTestSystem, type TestSystem } from './helpers/system';
+import { freshDatabase, type OwnDatabase } from './helpers/database';
+import {
+  AUDITOR_TOKEN,
+  REVIEWER_TOKEN,
+  SENIOR_REVIEWER_TOKEN,
+  SERVICE_TOKEN,
+  startTestSystem,
+  TEST_DATABASE_URL,
+  type TestSystem,
+} from './helpers/system';
 
 const CODEC = new AesGcmPayloadCodec(parseCodecKeyring(PAYLOAD_CODEC_KEYS));
 const UI_ORIGIN = 'http://127.0.0.1:8233';
@@ -31,11 +41,13 @@ function leaks(haystack: string, secret: string): boolean {
 
 describe('payloads encrypted before they reach Temporal', () => {
   let system: TestSystem;
+  let database: OwnDatabase;
   let onboardingId: string;
   let workflowId: string;
 
   before(async () => {
-    system = await startTestSystem({ env: { CODEC_CORS_ORIGINS: UI_ORIGIN } });
+    database = await freshDatabase(TEST_DATABASE_URL, 'payload_encryption');
+    system = await startTestSystem({ databaseUrl: database.url, env: { CODEC_CORS_ORIGINS: UI_ORIGIN } });
     const applicant = await system.seed({ lastName: 'attention' });
     onboardingId = applicant.clientId;
     workflowId = onboardingWorkflowId(onboardingId);
@@ -63,11 +75,15 @@ describe('payloads encrypted before they reach Temporal', () => {
 
   after(async () => {
     await system?.close();
+    await database?.drop();
   });
 
   it('decodes, with the codec, to the reason and the vendor text: they are in the history', async () => {
     const result = (await system.client.workflow.getHandle(workflowId).result()) as { reason: string };
-    assert.equal(result.reason, REASON);
+    // The workflow holds a reference to the reason, encrypted with the client's key in the store.
+    assert.match(result.reason, /^pd1:[0-9a-f]{24}:[0-9a-f]{32}$/);
+    const shown = await call(system.apiUrl, 'GET', `/v1/onboardings/${onboardingId}`, { token: REVIEWER_TOKEN });
+    assert.equal(shown.body.decision.reason, REASON, 'the API shows the reason');
     const history = await system.client.workflow.getHandle(workflowId).fetchHistory();
     const failures = history.events!.filter((event) => event.activityTaskFailedEventAttributes);
     assert.ok(failures.length > 0, 'the refused check is a failed activity in the history');
@@ -121,25 +137,27 @@ describe('payloads encrypted before they reach Temporal', () => {
     assert.match(clear, /rejected/, 'the status is there');
   });
 
-  describe('the codec server', () => {
-    /** The workflow's result as the server stores it: one encrypted payload. */
-    async function encryptedResult() {
-      const connection = await Connection.connect({ address: system.temporalAddress });
-      try {
-        const raw = new Client({ connection, namespace: system.namespace });
-        const history = await raw.workflow.getHandle(workflowId).fetchHistory();
-        const completed = history.events!.find((event) => event.workflowExecutionCompletedEventAttributes);
-        const [payload] = completed!.workflowExecutionCompletedEventAttributes!.result!.payloads!;
-        return {
-          metadata: Object.fromEntries(
-            Object.entries(payload!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-          ),
-          data: Buffer.from(payload!.data!).toString('base64'),
-        };
-      } finally {
-        await connection.close();
-      }
+  /** The workflow's result as the server stores it: one encrypted payload, as codec JSON. */
+  async function resultPayload() {
+    const connection = await Connection.connect({ address: system.temporalAddress });
+    try {
+      const raw = new Client({ connection, namespace: system.namespace });
+      const history = await raw.workflow.getHandle(workflowId).fetchHistory();
+      const completed = history.events!.find((event) => event.workflowExecutionCompletedEventAttributes);
+      const [payload] = completed!.workflowExecutionCompletedEventAttributes!.result!.payloads!;
+      return {
+        metadata: Object.fromEntries(
+          Object.entries(payload!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+        ),
+        data: Buffer.from(payload!.data!).toString('base64'),
+      };
+    } finally {
+      await connection.close();
     }
+  }
+
+  describe('the codec server', () => {
+    const encryptedResult = () => resultPayload();
     const decode = (path: string, options: Parameters<typeof call>[3]) =>
       call<{ payloads: { data: string }[] }>(system.apiUrl, 'POST', path, options);
     const reasonIn = (answer: { body: { payloads: { data: string }[] } }) =>
@@ -226,6 +244,86 @@ describe('payloads encrypted before they reach Temporal', () => {
       );
       // `-o json` prints payload data in base64.
       assert.ok(leaks(stdout, REASON), 'decoded through the codec server');
+    });
+  });
+
+  describe('erasure of the client (crypto-shredding)', () => {
+    /** Every row of every table of the store, as text. */
+    async function storeText(): Promise<string> {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const { rows: tables } = await client.query<{ name: string }>(
+          "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'",
+        );
+        let all = '';
+        for (const { name } of tables) {
+          const { rows } = await client.query(`SELECT t::text AS row FROM "${name}" t`);
+          all += rows.map((row: { row: string }) => row.row).join('\n');
+        }
+        return all;
+      } finally {
+        await client.end();
+      }
+    }
+    const get = (path: string, token = REVIEWER_TOKEN) => call(system.apiUrl, 'GET', path, { token });
+    const erase = (token: string) =>
+      call(system.apiUrl, 'DELETE', `/v1/clients/${onboardingId}/personal-data`, { token });
+
+    it('keeps the store free of the reason in clear before any erasure', async () => {
+      const text = await storeText();
+      assert.ok(text.includes(onboardingId), 'the store holds the case');
+      assert.ok(!text.includes('Zebra-7') && !text.includes('Quillon'), 'but not the reason');
+    });
+
+    it('refuses a reviewer, and an onboarding still running', async () => {
+      assert.equal((await erase(REVIEWER_TOKEN)).status, 403);
+      const running = await system.seed({ lastName: 'attention' });
+      await system.control(`/clients/${running.clientId}/behaviour`, {
+        identity_fraud_check: { neverComplete: true },
+        enhanced_identity_check: { neverComplete: true },
+      });
+      const started = await call(system.apiUrl, 'POST', '/v1/onboardings', { token: SERVICE_TOKEN, body: running });
+      assert.equal(started.status, 201);
+      const refused = await call(system.apiUrl, 'DELETE', `/v1/clients/${running.clientId}/personal-data`, {
+        token: SERVICE_TOKEN,
+      });
+      assert.deepEqual([refused.status, refused.body.error], [409, 'onboarding_running']);
+      await system.client.workflow.getHandle(onboardingWorkflowId(running.clientId)).terminate();
+    });
+
+    it('makes the reason unreadable everywhere, deletes the client at ComplyCube, and the record still verifies', async () => {
+      const erased = await erase(SERVICE_TOKEN);
+      assert.equal(erased.status, 200, JSON.stringify(erased.body));
+      assert.equal(erased.body.complyCube, 'deleted');
+      const again = await erase(SENIOR_REVIEWER_TOKEN);
+      assert.deepEqual(
+        [again.status, again.body.erasedAt, again.body.complyCube],
+        [200, erased.body.erasedAt, 'not_found'],
+      );
+
+      const shown = await get(`/v1/onboardings/${onboardingId}`);
+      assert.equal(shown.status, 200);
+      assert.equal(shown.body.decision.decision, 'rejected', 'the decision stays');
+      assert.equal(shown.body.decision.reason, '[erased]');
+      const audit = await get(`/v1/onboardings/${onboardingId}/audit`, SERVICE_TOKEN);
+      assert.ok(!JSON.stringify([shown.body, audit.body]).includes('Zebra'), 'the API no longer shows it');
+      const decoded = await call<{ payloads: { data: string }[] }>(system.apiUrl, 'POST', '/codec/decode', {
+        token: REVIEWER_TOKEN,
+        body: { payloads: [await resultPayload()] },
+      });
+      assert.equal(decoded.status, 200);
+      const text = Buffer.from(decoded.body.payloads[0]!.data, 'base64').toString('utf8');
+      assert.ok(!text.includes('Zebra') && text.includes('[erased]'), 'nor does the codec server');
+
+      assert.ok(!(await storeText()).includes('Zebra'));
+      const chain = await system.store.verifyLedger();
+      assert.equal(chain.ok, true, 'the ledger still verifies');
+      const record = await get(`/v1/onboardings/${onboardingId}/record`, AUDITOR_TOKEN);
+      assert.equal(record.body.verification.ok, true, 'the case record still verifies');
+      assert.ok(record.body.entries.some((e: { kind: string }) => e.kind === 'personal_data_erased'));
+      const atComplyCube = await system.complyCube('GET', `/clients/${onboardingId}`);
+      assert.equal(atComplyCube.status, 404, 'ComplyCube deleted the client');
     });
   });
 });

@@ -104,6 +104,7 @@ export const codecRoutes: RouteGroup = async (app, { context }) => {
         } catch (error) {
           throw new HttpError(400, 'undecodable_payload', (error as Error).message);
         }
+        if (context.personalData) decoded = await Promise.all(decoded.map((p) => revealed(context, p)));
         await context.securityLog.record(request, 'codec_decode', {
           actor: principal.name,
           detail: { payloads: payloads.length, namespace, channel: principal.channel },
@@ -114,6 +115,19 @@ export const codecRoutes: RouteGroup = async (app, { context }) => {
     );
   }
 };
+
+/** A JSON payload with its reasons' references read (or `[erased]`): what the UI shows. */
+async function revealed(context: ApiContext, payload: Payload): Promise<Payload> {
+  const encoding = Buffer.from(payload.metadata?.encoding ?? new Uint8Array()).toString('utf8');
+  const text = Buffer.from(payload.data ?? new Uint8Array()).toString('utf8');
+  if (encoding !== 'json/plain' || !text.includes('pd1:')) return payload;
+  try {
+    const value = await context.personalData!.reveal(JSON.parse(text) as unknown);
+    return { ...payload, data: Buffer.from(JSON.stringify(value), 'utf8') };
+  } catch {
+    return payload;
+  }
+}
 
 function headerNamespace(request: FastifyRequest): string | undefined {
   const value = request.headers['x-namespace'];

@@ -3,6 +3,7 @@
  * their hashes, to keep or hand to a regulator; and the whole chain verified a page at a time,
  * so a client shows progress on a large ledger and no request runs for minutes.
  */
+import { isPersonalRef } from '../../security/personal-data';
 import { verifyCaseRecord } from '../../store/ledger-record';
 import { DESK_ROLES } from '../auth';
 import { HttpError } from '../errors';
@@ -23,6 +24,8 @@ export const ledgerRoutes: RouteGroup = async (app, { context }) => {
   app.get(
     '/v1/onboardings/:onboardingId/record',
     {
+      // The bodies as hashed: reasons stay references, so the record verifies anywhere.
+      config: { keepPersonalRefs: true },
       onRequest: context.requireRole(...DESK_ROLES),
       schema: {
         summary: "The case record: everything the ledger holds for one onboarding, every run's, with hashes",
@@ -39,9 +42,14 @@ export const ledgerRoutes: RouteGroup = async (app, { context }) => {
       if (entries.length === 0) throw new HttpError(404, 'onboarding_not_found', 'Nothing on the ledger for this ID');
       const verdict = verifyCaseRecord({ onboardingId, entries });
       reply.header('cache-control', 'no-store');
+      const refs = [...new Set(entries.flatMap((e) => Object.values(e.body).filter(isPersonalRef)))];
+      const texts = context.personalData
+        ? await context.personalData.reveal(Object.fromEntries(refs.map((ref) => [ref, ref])))
+        : undefined;
       return {
         onboardingId,
         entries,
+        ...(texts && refs.length ? { texts } : {}),
         verification: verdict.ok
           ? { ok: true, count: verdict.count }
           : { ok: false, count: verdict.count, firstBroken: verdict.firstBroken.seq },

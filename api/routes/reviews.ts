@@ -4,6 +4,7 @@
  * an accepted decision is never reported as a failure. A retry with the same Idempotency-Key is
  * the same Update to Temporal (its ID comes from the key), so it gets the first one's outcome.
  */
+import { ClientErasedError } from '../../security/personal-data';
 import { randomUUID } from 'node:crypto';
 import {
   WorkflowNotFoundError,
@@ -92,8 +93,11 @@ interface Review {
 /** Sends the review as the workflow's Update and answers once it is accepted (and, if soon, recorded). */
 async function submitReview(context: ApiContext, review: Review, log: FastifyBaseLogger): Promise<Answer> {
   const { temporal, withDeadline } = context;
-  const { onboardingId, body, principal, updateId } = review;
+  const { onboardingId, principal, updateId } = review;
   const { name: reviewer, channel } = principal;
+  // The reason goes to Temporal and the store as a reference to its text, encrypted with the
+  // client's data key, so that erasing the client makes it unreadable everywhere.
+  const body = { ...review.body, reason: await protectedReason(context, onboardingId, review.body.reason) };
   const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
   const assertion = await assertionFor(context, principal, { onboardingId, action: 'decide', updateId, ...body });
   let update: WorkflowUpdateHandle<OnboardingState>;
@@ -127,6 +131,18 @@ async function submitReview(context: ApiContext, review: Review, log: FastifyBas
         links: onboardingLinks(onboardingId),
       },
     };
+  }
+}
+
+async function protectedReason(context: ApiContext, onboardingId: string, reason: string): Promise<string> {
+  if (!context.personalData) return reason;
+  try {
+    return await context.personalData.protect(onboardingId, reason);
+  } catch (error) {
+    if (error instanceof ClientErasedError) {
+      throw new HttpError(409, 'client_erased', 'This client’s personal data was erased: it can no longer be reviewed');
+    }
+    throw error;
   }
 }
 

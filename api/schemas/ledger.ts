@@ -25,6 +25,14 @@ export const caseRecordSchema = z
   .strictObject({
     onboardingId: z.string(),
     entries: z.array(ledgerEntrySchema),
+    texts: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({
+        description:
+          'The reasons the entries name by reference (pd1:…), decrypted, or [erased]: not part of any hash ' +
+          '(docs/payload-encryption.md)',
+      }),
     verification: z
       .strictObject({ ok: z.boolean(), count: z.number().int(), firstBroken: z.number().int().optional() })
       .meta({

@@ -62,4 +62,15 @@ export function registerClientRoutes(app: FastifyInstance, state: EmulatorState)
     ownedBy(request, client.id);
     return client;
   });
+
+  // As ComplyCube does: the client goes, with everything it holds of them; an empty answer.
+  app.delete<{ Params: { id: string } }>('/v1/clients/:id', async (request, reply) => {
+    const client = getOr404(state.clients, request.params.id, 'client');
+    ownedBy(request, client.id);
+    state.clients.delete(client.id);
+    for (const map of [state.addresses, state.documents, state.liveVideos, state.checks] as Map<string, Stored>[]) {
+      for (const [id, item] of map) if (item.clientId === client.id) map.delete(id);
+    }
+    return reply.code(204).send();
+  });
 }

@@ -61,7 +61,7 @@ export function RecordPage({ onboardingId }: { onboardingId: string }) {
             </button>
           </p>
           <RecordDownload onboardingId={onboardingId} json={current.json} />
-          <RecordTable entries={current.record.entries} />
+          <RecordTable entries={current.record.entries} texts={current.record.texts} />
         </>
       )}
     </article>

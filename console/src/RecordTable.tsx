@@ -3,7 +3,13 @@ import { kindText, summary } from './recordText';
 import type { LedgerEntry } from './types';
 
 /** The case's ledger entries in order, each with its hash: short on screen, in full on paper. */
-export function RecordTable({ entries }: { entries: LedgerEntry[] }) {
+export function RecordTable({
+  entries,
+  texts,
+}: {
+  entries: LedgerEntry[];
+  texts?: Record<string, string> | undefined;
+}) {
   return (
     <table className="record-table">
       <thead>
@@ -30,7 +36,7 @@ export function RecordTable({ entries }: { entries: LedgerEntry[] }) {
               {entry.actor ?? <span className="sub">the system</span>}
               {entry.channel && <span className="sub">via {entry.channel}</span>}
             </td>
-            <td className="details">{summary(entry)}</td>
+            <td className="details">{summary(entry, texts)}</td>
             <td>
               <code className="hash" title={entry.hash}>
                 <span className="hash-short">{entry.hash.slice(0, 12)}</span>

@@ -16,6 +16,7 @@ const KINDS: Record<LedgerEntry['kind'], string> = {
   codec_decode: 'Payloads decoded',
   relationship_ended: 'Relationship ended',
   ledger_purged: 'Retention purge',
+  personal_data_erased: 'Personal data erased',
   sign_in: 'Signed in',
   sign_in_failed: 'Sign-in failed',
   sign_in_throttled: 'Sign-in throttled',
@@ -37,9 +38,14 @@ function checks(value: unknown): string | undefined {
   return each.length ? `checks ${each.join(', ')}` : undefined;
 }
 
-/** What an entry's body says, in short plain text (React renders it as text, never markup). */
-export function summary(entry: LedgerEntry): string {
-  const b = entry.body;
+/**
+ * What an entry's body says, in short plain text (React renders it as text, never markup). A
+ * reason is a reference to its encrypted text (docs/payload-encryption.md): `texts` reads it.
+ */
+export function summary(entry: LedgerEntry, texts: Record<string, string> = {}): string {
+  const b = Object.fromEntries(
+    Object.entries(entry.body).map(([k, v]) => [k, typeof v === 'string' && v in texts ? texts[v] : v]),
+  );
   if (entry.purgedBy != null) return `content removed by the retention purge at seq ${entry.purgedBy}`;
   const parts: (string | undefined)[] = [];
   switch (entry.kind) {

@@ -121,7 +121,15 @@ describe('the review console in a browser', () => {
     assert.equal(await bob.evaluate('window.__pwned'), undefined);
 
     // The record: the decision with both approvals, and the audit rows.
-    const [decision] = await system.store.decisionsFor(id);
+    // The store holds each reason as a reference to its encrypted text (docs/payload-encryption.md);
+    // the API reads them.
+    const [stored] = await system.store.decisionsFor(id);
+    assert.ok(
+      stored?.approvals?.every((a) => /^pd1:/.test(a.reason)),
+      'no reason in clear in the store',
+    );
+    const decisions = await call(system.apiUrl, 'GET', `/v1/decisions/${id}`, { token: SERVICE_TOKEN });
+    const [decision] = decisions.body.items as (typeof stored)[];
     assert.equal(decision?.decision, 'approved');
     assert.deepEqual(
       decision?.approvals?.map((a) => [a.reviewer, a.channel, a.reason]),

@@ -14,6 +14,8 @@ import {
   parseCodecKeyring,
 } from '../security/payload-codec';
 import { loadConfig } from '../config/config';
+import { REVIEW_ASSERTION_KEYS } from '../system/in-process-credentials';
+import { spawnNodeService } from '../system/service-processes';
 
 const REASON = 'Police record match confirmed';
 const text = (bytes: Uint8Array | null | undefined) => new TextDecoder().decode(bytes ?? new Uint8Array());
@@ -94,4 +96,24 @@ describe('the payload codec', () => {
     assert.equal(config.payloadCodecKeys?.encrypting.id, 'k-new');
     assert.deepEqual([...config.payloadCodecKeys.decrypting.keys()], ['k-new', 'k-old']);
   });
+
+  for (const [entry, env] of [
+    ['worker/main.ts', { COMPLYCUBE_API_KEY: 'test_codec_key' }],
+    ['api/main.ts', { API_SERVICE_TOKENS: 'backend:service-token-0123456789abcdef', API_PORT: '0' }],
+  ] as const) {
+    it(`refuses to start ${entry} without a keyring, naming PAYLOAD_CODEC_KEYS`, async () => {
+      const service = spawnNodeService(entry, {
+        ...env,
+        REVIEW_ASSERTION_KEYS,
+        PAYLOAD_CODEC_KEYS: '',
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+        DATABASE_URL: '',
+      });
+      const timeout = setTimeout(() => void service.kill(), 60_000);
+      await service.exited;
+      clearTimeout(timeout);
+      assert.equal(service.child.exitCode, 1, service.output());
+      assert.match(service.output(), /PAYLOAD_CODEC_KEYS is required/);
+    });
+  }
 });

@@ -181,11 +181,15 @@ describe('payloads encrypted before they reach Temporal', () => {
       const byAuditor = await decode(`/codec/${system.namespace}/decode`, { token: AUDITOR_TOKEN, body });
       assert.equal(byAuditor.status, 200);
       assert.ok(reasonIn(byAuditor));
+      // The CLI's `{namespace}` left empty when no namespace was named: the API's own.
+      const unnamed = await decode('/codec//decode', { token: AUDITOR_TOKEN, body });
+      assert.equal(unnamed.status, 200, JSON.stringify(unnamed.body));
       const other = await decode('/codec/another-namespace/decode', { token: AUDITOR_TOKEN, body });
       assert.equal(other.status, 400);
       const events = await system.store.securityEvents({ limit: 20 });
       const decodes = events.filter((event) => event.kind === 'codec_decode');
-      assert.deepEqual(decodes.map((event) => [event.actor, event.detail.payloads]).slice(0, 2), [
+      assert.deepEqual(decodes.map((event) => [event.actor, event.detail.payloads]).slice(0, 3), [
+        ['auditor-dan', 1],
         ['auditor-dan', 1],
         ['reviewer-alice', 1],
       ]);

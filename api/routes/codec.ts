@@ -86,7 +86,7 @@ export const codecRoutes: RouteGroup = async (app, { context }) => {
       },
       async (request, reply) => {
         const principal = await principalOf(context, request);
-        const namespace = request.params.namespace ?? headerNamespace(request) ?? context.codec.namespace;
+        const namespace = request.params.namespace || headerNamespace(request) || context.codec.namespace;
         if (namespace !== context.codec.namespace) {
           throw new HttpError(
             400,

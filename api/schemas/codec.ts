@@ -13,7 +13,8 @@ export const codecPayloadsSchema = z
   .meta({ description: 'temporal.api.common.v1.Payloads as proto3 JSON: metadata values and data in base64' });
 
 export const codecParams = z.strictObject({
-  namespace: z.string().min(1).max(255).optional(),
+  // Empty when the CLI's `{namespace}` had no namespace to put in: the API's own is meant.
+  namespace: z.string().max(255).optional(),
   operation: z.enum(['encode', 'decode']),
 });
 

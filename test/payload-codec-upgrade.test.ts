@@ -90,10 +90,19 @@ describe('turning the payload codec on with onboardings in flight', () => {
 
     // The fleet after: the codec on the worker and the API.
     await startWorker(true);
-    const decided = await call(system.apiUrl, 'POST', `/v1/onboardings/${applicant.clientId}/review`, {
-      token: REVIEWER_TOKEN,
-      body: { decision: 'reject', reason: 'document expired before the application' },
-    });
+    // The run's sticky queue names the stopped worker: until Temporal gives up on it (seconds), the
+    // API answers 503 with Retry-After, and a backend retries with the same Idempotency-Key.
+    const review = () =>
+      call(system.apiUrl, 'POST', `/v1/onboardings/${applicant.clientId}/review`, {
+        token: REVIEWER_TOKEN,
+        headers: { 'idempotency-key': `upgrade-${applicant.clientId}` },
+        body: { decision: 'reject', reason: 'document expired before the application' },
+      });
+    let decided = await review();
+    for (let attempt = 0; decided.status === 503 && attempt < 20; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      decided = await review();
+    }
     assert.equal(decided.status, 200, JSON.stringify(decided.body));
     assert.equal(decided.body.status, 'rejected');
     await system.client.workflow.getHandle(handle.workflowId).result();

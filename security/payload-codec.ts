@@ -10,15 +10,13 @@
  * name fails to decrypt. Payloads without this encoding (every history recorded before 0.7.0)
  * pass through unchanged, so old runs replay and finish.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { open, seal } from './aes-gcm';
 import { parseKeyring } from './keyring';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 
 /**
@@ -60,14 +58,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   async encode(payloads: Payload[]): Promise<Payload[]> {
     if (!PAYLOAD_ENCRYPTION.on) return payloads;
     const { id, key } = this.keyring.encrypting;
-    return payloads.map((payload) => {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      cipher.setAAD(utf8(id));
-      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
-      const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return { metadata: { encoding: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8(id) }, data };
-    });
+    return payloads.map((payload) => ({
+      metadata: { encoding: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8(id) },
+      data: seal(key, temporal.api.common.v1.Payload.encode(payload).finish(), id),
+    }));
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
@@ -79,14 +73,9 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     const key = id === undefined ? undefined : this.keyring.decrypting.get(id);
     // No payload content in these messages: they may end up in logs and failures.
     if (!key) throw new ValueError(`payload encrypted with key ${JSON.stringify(id)}, which the keyring lacks`);
-    const data = payload.data ?? new Uint8Array();
-    if (data.length < IV_BYTES + TAG_BYTES) throw new ValueError('encrypted payload too short');
-    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
-    decipher.setAAD(utf8(id!));
-    decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     let plain: Buffer;
     try {
-      plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+      plain = open(key, payload.data ?? new Uint8Array(), id!);
     } catch {
       throw new ValueError(`encrypted payload failed authentication under key ${JSON.stringify(id)}`);
     }

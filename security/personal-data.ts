@@ -6,32 +6,15 @@
  * Erasing a client destroys its key: every reference of the client then reads as `[erased]`,
  * in the API, the console and the codec server, while the IDs, decisions and ledger hashes stay.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { PersonalDataStore, PersonalText } from '../store/personal-data';
+import { open, seal } from './aes-gcm';
 import type { CodecKeyring } from './payload-codec';
 
 /** What a reference reads as once its client is erased (or its text cannot be read). */
 export const ERASED_TEXT = '[erased]';
 const REF = /^pd1:([0-9a-f]{24}):[0-9a-f]{32}$/;
 export const isPersonalRef = (value: unknown): value is string => typeof value === 'string' && REF.test(value);
-
-const IV = 12;
-const TAG = 16;
-
-function seal(key: Uint8Array, plain: Uint8Array, aad: string): string {
-  const iv = randomBytes(IV);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(aad));
-  return Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]).toString('base64');
-}
-
-function open(key: Uint8Array, sealed: string, aad: string): Buffer {
-  const data = Buffer.from(sealed, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV));
-  decipher.setAAD(Buffer.from(aad));
-  decipher.setAuthTag(data.subarray(data.length - TAG));
-  return Buffer.concat([decipher.update(data.subarray(IV, data.length - TAG)), decipher.final()]);
-}
 
 export class ClientErasedError extends Error {
   override name = 'ClientErasedError';
@@ -45,6 +28,8 @@ export interface PersonalData {
   protect(clientId: string, text: string): Promise<string>;
   /** `value` with every reference in it, however deep, replaced by its text, or `[erased]`. */
   reveal<T>(value: T): Promise<T>;
+  /** Each reference's text, or `[erased]`. */
+  texts(refs: readonly string[]): Promise<Record<string, string>>;
 }
 
 export function createPersonalData(store: PersonalDataStore, keyring: CodecKeyring): PersonalData {
@@ -56,7 +41,7 @@ export function createPersonalData(store: PersonalDataStore, keyring: CodecKeyri
       const { id, key } = keyring.encrypting;
       stored = await store.keepClientDataKey({
         clientId,
-        wrappedKey: seal(key, randomBytes(32), wrapAad(clientId)),
+        wrappedKey: seal(key, randomBytes(32), wrapAad(clientId)).toString('base64'),
         wrappedWith: id,
       });
     }
@@ -68,32 +53,38 @@ export function createPersonalData(store: PersonalDataStore, keyring: CodecKeyri
   function unwrap(clientId: string, wrapped: string | null, wrappedWith: string): Uint8Array | undefined {
     const key = keyring.decrypting.get(wrappedWith);
     if (!wrapped || !key) return undefined;
-    return open(key, wrapped, wrapAad(clientId));
+    return open(key, Buffer.from(wrapped, 'base64'), wrapAad(clientId));
   }
 
   function read(text: PersonalText): string {
-    if (!text.key?.wrappedKey) return ERASED_TEXT;
     try {
-      const key = unwrap(text.clientId, text.key.wrappedKey, text.key.wrappedWith);
-      return key ? open(key, text.ciphertext, text.ref).toString('utf8') : ERASED_TEXT;
+      const key = text.key && unwrap(text.clientId, text.key.wrappedKey, text.key.wrappedWith);
+      return key ? open(key, Buffer.from(text.ciphertext, 'base64'), text.ref).toString('utf8') : ERASED_TEXT;
     } catch {
       return ERASED_TEXT;
     }
   }
 
+  async function texts(refs: readonly string[]): Promise<Record<string, string>> {
+    const found = new Map((await store.personalTexts(refs)).map((t) => [t.ref, read(t)] as const));
+    return Object.fromEntries(refs.map((ref) => [ref, found.get(ref) ?? ERASED_TEXT]));
+  }
+
   return {
+    texts,
     async protect(clientId, text) {
       const key = await dataKeyFor(clientId);
       const ref = `pd1:${clientId}:${randomBytes(16).toString('hex')}`;
-      await store.keepPersonalText({ ref, clientId, ciphertext: seal(key, Buffer.from(text, 'utf8'), ref) });
+      const ciphertext = seal(key, Buffer.from(text, 'utf8'), ref).toString('base64');
+      await store.keepPersonalText({ ref, clientId, ciphertext });
       return ref;
     },
     async reveal(value) {
       const refs = new Set<string>();
       collect(value, refs);
       if (refs.size === 0) return value;
-      const texts = new Map((await store.personalTexts([...refs])).map((t) => [t.ref, read(t)] as const));
-      return replace(value, (ref) => texts.get(ref) ?? ERASED_TEXT) as typeof value;
+      const found = await texts([...refs]);
+      return replace(value, (ref) => found[ref]!) as typeof value;
     },
   };
 }

@@ -43,9 +43,7 @@ export const ledgerRoutes: RouteGroup = async (app, { context }) => {
       const verdict = verifyCaseRecord({ onboardingId, entries });
       reply.header('cache-control', 'no-store');
       const refs = [...new Set(entries.flatMap((e) => Object.values(e.body).filter(isPersonalRef)))];
-      const texts = context.personalData
-        ? await context.personalData.reveal(Object.fromEntries(refs.map((ref) => [ref, ref])))
-        : undefined;
+      const texts = context.personalData ? await context.personalData.texts(refs) : undefined;
       return {
         onboardingId,
         entries,

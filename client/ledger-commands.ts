@@ -8,6 +8,7 @@ import type { Config } from '../config/config';
 import { projectRoot } from '../config/paths';
 import type { DecisionStore } from '../store/decision-store';
 import { verifyCheckpoints, writeCheckpoint } from '../store/ledger-checkpoints';
+import { yearsAfter } from '../store/ledger-purge';
 import { verifyCaseRecord, type CaseRecord } from '../store/ledger-record';
 import { devSigningKey, parseSigningKey, type SigningKey } from '../store/ledger-signing-key';
 
@@ -94,9 +95,7 @@ export function verifyRecordCommand(file: string, io: LedgerIo): number {
 
 /** The latest cutoff the retention allows: `years` calendar years before `now`. */
 export function retentionCutoff(years: number, now = new Date()): Date {
-  const cutoff = new Date(now);
-  cutoff.setUTCFullYear(cutoff.getUTCFullYear() - years);
-  return cutoff;
+  return yearsAfter(now, -years);
 }
 
 export interface PurgeRequest {

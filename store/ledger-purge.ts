@@ -19,6 +19,13 @@ import { appendLedgerEntryIn, LEDGER_APPEND_LOCK, type LedgerEntry } from './led
 import { LEDGER_BREAK_GLASS_SETTING } from './ledger-schema';
 import type { Sql } from './sql';
 
+/** `years` calendar years after `at` (before it, when negative): how retention is counted. */
+export function yearsAfter(at: Date | string, years: number): Date {
+  const date = new Date(at);
+  date.setUTCFullYear(date.getUTCFullYear() + years);
+  return date;
+}
+
 /** A case whose relationship ended before the cutoff, with its entries not yet purged. */
 export interface ExpiredCase {
   onboardingId: string;

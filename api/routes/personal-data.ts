@@ -6,7 +6,7 @@
  * relationship lasts, and for an approved customer only the retention after it ended.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { RelationshipState } from '../../store/ledger-purge';
+import { yearsAfter, type RelationshipState } from '../../store/ledger-purge';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 import { AUTH_ERRORS, errors, UNAVAILABLE } from '../schemas/common';
@@ -16,11 +16,7 @@ import type { RouteGroup } from './plugin';
 /** When the client may be erased under the retention rules; throws 404 or 409 otherwise. */
 function erasableFrom(context: ApiContext, relationship: RelationshipState): Date {
   const { retentionYears, unapproved } = context.erasure;
-  const after = (at: string) => {
-    const date = new Date(at);
-    date.setUTCFullYear(date.getUTCFullYear() + retentionYears);
-    return date;
-  };
+  const after = (at: string) => yearsAfter(at, retentionYears);
   switch (relationship.state) {
     case 'unknown':
       throw new HttpError(404, 'client_not_found', 'Nothing on the record for this client');
@@ -37,8 +33,6 @@ function erasableFrom(context: ApiContext, relationship: RelationshipState): Dat
       return after(relationship.endedAt);
     case 'not_approved':
       return unapproved === 'after_retention' ? after(relationship.decidedAt) : new Date(relationship.decidedAt);
-    default:
-      throw new Error('unknown relationship state');
   }
 }
 

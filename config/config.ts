@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_COMPLYCUBE_BASE_URL } from '../complycube/client';
@@ -18,8 +17,8 @@ import {
   secondApproverRolesSchema,
   type SecondApproverRole,
 } from '../workflows/onboarding-contract';
-import { parseKeyring, type ReviewKeyring } from '../security/keyring';
-import { parseCodecKeyring, type CodecKeyring } from '../security/payload-codec';
+import { ConfigError } from './errors';
+import { payloadCodecKeyring, reviewKeyring } from './keyrings';
 import { checkSignInEnv, signInEnvShape, signInSettings } from './sign-in';
 
 const projectRoot = path.resolve(__dirname, '..');
@@ -183,31 +182,7 @@ function policyOverrides(env: {
 
 export type Env = z.infer<typeof envSchema>;
 
-/** Configuration errors, worded for the operator who set the environment. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-function reviewKeyring(value: string | undefined): ReviewKeyring | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return parseKeyring(value);
-  } catch (error) {
-    // The message names entries and key IDs, never a secret.
-    throw new ConfigError(`invalid configuration: REVIEW_ASSERTION_KEYS: ${(error as Error).message}`);
-  }
-}
-
-function payloadCodecKeyring(value: string | undefined): CodecKeyring | undefined {
-  if (value === undefined) return undefined;
-  try {
-    const ring = /^[/.]/.test(value) ? readFileSync(value, 'utf8').trim() : value;
-    return parseCodecKeyring(ring);
-  } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code ? `cannot read ${value}` : (error as Error).message;
-    throw new ConfigError(`invalid configuration: PAYLOAD_CODEC_KEYS: ${why}`);
-  }
-}
+export { ConfigError };
 
 /** Reads and validates the whole configuration once; throws a ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {

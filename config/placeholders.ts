@@ -5,7 +5,7 @@
  * error names the variables, never their values. `ALLOW_PLACEHOLDER_SECRETS=true` lets a local
  * trial of the compose file run on the example's values; never set it anywhere else.
  */
-import { ConfigError } from './config';
+import { ConfigError } from './errors';
 
 const PLACEHOLDER = /change[-_ ]?me/i;
 

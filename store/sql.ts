@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { DatabaseError, Pool } from 'pg';
 import { LEDGER_MIGRATION, LEDGER_PURGE_MIGRATION } from './ledger-schema';
 import { PERSONAL_DATA_MIGRATION } from './personal-data-schema';
+import { CODEC_DECODE_EVENT_MIGRATION, SECURITY_EVENTS_MIGRATION } from './security-events-schema';
 
 /** A minimal SQL connection both back ends provide. */
 export interface Sql {
@@ -163,34 +164,13 @@ export const MIGRATIONS: readonly string[] = [
   // Sign-in protections: the security events (append-only; failures counted per client for the
   // lockout), sessions' last use (idle timeout) and the fingerprint of the token that opened them
   // (re-checked on use), and single sign-on logins in progress (state, nonce, PKCE verifier).
-  `CREATE TABLE security_events (
-     id     bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-     at     timestamptz NOT NULL DEFAULT now(),
-     kind   text        NOT NULL
-            CHECK (kind IN ('sign_in', 'sign_in_failed', 'sign_in_throttled', 'sign_out', 'session_revoked', 'evidence_viewed')),
-     actor  text,
-     ip     text,
-     detail jsonb       NOT NULL DEFAULT '{}'
-   );
-   CREATE INDEX security_events_failures_by_ip ON security_events (ip, at) WHERE kind = 'sign_in_failed';
-   ALTER TABLE console_sessions ADD COLUMN last_seen_at timestamptz NOT NULL DEFAULT now();
-   ALTER TABLE console_sessions ADD COLUMN credential text;
-   ALTER TABLE console_sessions ADD COLUMN display_name text;
-   CREATE TABLE oidc_sign_ins (
-     id_hash       text        PRIMARY KEY,
-     state         text        NOT NULL,
-     nonce         text        NOT NULL,
-     code_verifier text        NOT NULL,
-     expires_at    timestamptz NOT NULL
-   );`,
+  SECURITY_EVENTS_MIGRATION,
   // The ledger: every decision and review action, hash-chained and append-only (docs/ledger.md).
   LEDGER_MIGRATION,
   // Retention: the purge that removed an entry's body, by its seq (docs/ledger.md).
   LEDGER_PURGE_MIGRATION,
   // The codec server's decodes, on the record (docs/payload-encryption.md).
-  `ALTER TABLE security_events DROP CONSTRAINT security_events_kind_check;
-   ALTER TABLE security_events ADD CONSTRAINT security_events_kind_check
-     CHECK (kind IN ('sign_in', 'sign_in_failed', 'sign_in_throttled', 'sign_out', 'session_revoked', 'evidence_viewed', 'codec_decode'));`,
+  CODEC_DECODE_EVENT_MIGRATION,
   // Crypto-shredding: each client's data key and the texts it protects (docs/payload-encryption.md).
   PERSONAL_DATA_MIGRATION,
 ];

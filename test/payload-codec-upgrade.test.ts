@@ -7,68 +7,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@temporalio/client';
-import { createOnboardingActivities } from '../activities/onboarding-activities';
-import { ComplyCubeClient } from '../complycube/client';
 import { isEncrypted } from '../security/payload-codec';
-import { EMULATOR_KEY } from '../system/in-process-credentials';
 import { systemProbes } from '../system/in-process-probes';
-import { createOnboardingWorker } from '../worker/create-worker';
-import { promoteWhenPolling } from '../worker/deployment';
-import { complyCubeTaskQueue } from '../workflows/onboarding-contract';
+import { buildWorkers } from './helpers/build-workers';
 import { call } from './helpers/http';
-import { TEST_KEYRING } from './helpers/review-assertions';
-import {
-  REVIEWER_TOKEN,
-  startTestSystem,
-  TEST_DATA_CONVERTER,
-  TEST_DEPLOYMENT,
-  workflowBuild,
-  type TestSystem,
-} from './helpers/system';
+import { REVIEWER_TOKEN, startTestSystem, TEST_DATA_CONVERTER, workflowBuild, type TestSystem } from './helpers/system';
 
 describe('turning the payload codec on with onboardings in flight', () => {
   let system: TestSystem;
-  const running: { shutdown(): void; run: Promise<void> }[] = [];
+  const workers = buildWorkers(() => system);
 
   before(async () => {
     system = await startTestSystem({ worker: false });
   });
   after(async () => {
-    for (const worker of running) worker.shutdown();
-    await Promise.allSettled(running.map((worker) => worker.run));
+    await workers.stopAll();
     await system?.close();
   });
 
   /** A worker of the current build, with the codec or, as before 0.7.0, without. */
-  async function startWorker(withCodec: boolean) {
-    const build = await workflowBuild();
-    const worker = await createOnboardingWorker({
-      connection: system.env.nativeConnection,
-      namespace: system.namespace,
-      taskQueue: system.taskQueue,
-      build,
-      deploymentName: TEST_DEPLOYMENT,
-      ...(withCodec ? { dataConverter: TEST_DATA_CONVERTER } : {}),
-      activities: createOnboardingActivities({
-        complyCube: new ComplyCubeClient({ baseUrl: system.emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 2_000 }),
-        store: system.store,
-        reviewKeys: TEST_KEYRING,
-      }),
-    });
-    const entry = { shutdown: () => worker.shutdown(), run: worker.run() };
-    running.push(entry);
-    await promoteWhenPolling({
-      client: system.client,
-      version: { deploymentName: TEST_DEPLOYMENT, buildId: build.buildId },
-      policy: 'always',
-      taskQueues: [system.taskQueue],
-      activityTaskQueues: [complyCubeTaskQueue(system.taskQueue)],
-    });
-    return async () => {
-      worker.shutdown();
-      await entry.run;
-    };
-  }
+  const startWorker = async (withCodec: boolean) =>
+    workers.start(await workflowBuild(), withCodec ? TEST_DATA_CONVERTER : undefined);
 
   it('decides and finishes, on the codec, a run that waited for review without it', async () => {
     // The fleet before: its client and worker send payloads in clear.

@@ -4,14 +4,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { installTestRuntime, workflowBuild } from './helpers/system';
+import { installTestRuntime, TEST_DATA_CONVERTER, workflowBuild } from './helpers/system';
 import { releases } from './replay/releases';
 import { SCENARIOS } from './replay/scenarios';
-import { dataConverter } from '../security/data-converter';
-import { parseCodecKeyring } from '../security/payload-codec';
-import { PAYLOAD_CODEC_KEYS } from '../system/in-process-credentials';
-
-const TEST_DATA_CONVERTER = dataConverter(parseCodecKeyring(PAYLOAD_CODEC_KEYS));
 
 /**
  * Every history recorded by every released build replays against the current workflow code,

@@ -9,24 +9,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DefaultLogger } from '@temporalio/worker';
-import { createOnboardingActivities } from '../activities/onboarding-activities';
-import { ComplyCubeClient } from '../complycube/client';
-import { createOnboardingWorker, type OnboardingWorker } from '../worker/create-worker';
-import { promoteWhenPolling } from '../worker/deployment';
 import { bundleWorkflows, type WorkflowBuild } from '../worker/workflow-build';
-import { complyCubeTaskQueue, onboardingWorkflowId } from '../workflows/onboarding-contract';
+import { onboardingWorkflowId } from '../workflows/onboarding-contract';
 import { freshDatabase, type OwnDatabase } from './helpers/database';
+import { buildWorkers } from './helpers/build-workers';
 import { call } from './helpers/http';
-import { TEST_KEYRING } from './helpers/review-assertions';
 import { runCli } from './helpers/processes';
 import {
-  EMULATOR_KEY,
   installTestRuntime,
   REVIEWER_TOKEN,
   SERVICE_TOKEN,
   startTestSystem,
   TEST_DATABASE_URL,
-  TEST_DEPLOYMENT,
   workflowBuild,
   type TestSystem,
   TEST_DATA_CONVERTER,
@@ -38,7 +32,7 @@ describe('upgrading 0.2.0 to the review desk with onboardings in flight', () => 
   let system: TestSystem;
   let released: WorkflowBuild;
   let current: WorkflowBuild;
-  const workers: { worker: OnboardingWorker; run: Promise<void> }[] = [];
+  const workers = buildWorkers(() => system);
 
   before(async () => {
     installTestRuntime(
@@ -51,42 +45,12 @@ describe('upgrading 0.2.0 to the review desk with onboardings in flight', () => 
   });
 
   after(async () => {
-    for (const { worker, run } of workers) {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await run.catch(() => undefined);
-    }
+    await workers.stopAll();
     await system?.close();
     await database?.drop();
   });
 
-  const startWorker = async (build: WorkflowBuild) => {
-    const worker = await createOnboardingWorker({
-      connection: system.env.nativeConnection,
-      namespace: 'default',
-      taskQueue: system.taskQueue,
-      build,
-      dataConverter: TEST_DATA_CONVERTER,
-      deploymentName: TEST_DEPLOYMENT,
-      activities: createOnboardingActivities({
-        complyCube: new ComplyCubeClient({ baseUrl: system.emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 2_000 }),
-        store: system.store,
-        reviewKeys: TEST_KEYRING,
-      }),
-    });
-    const entry = { worker, run: worker.run() };
-    workers.push(entry);
-    await promoteWhenPolling({
-      client: system.client,
-      version: { deploymentName: TEST_DEPLOYMENT, buildId: build.buildId },
-      policy: 'always',
-      taskQueues: [system.taskQueue],
-      activityTaskQueues: [complyCubeTaskQueue(system.taskQueue)],
-    });
-    return async () => {
-      worker.shutdown();
-      await entry.run;
-    };
-  };
+  const startWorker = (build: WorkflowBuild) => workers.start(build, TEST_DATA_CONVERTER);
 
   it('finishes 0.2.0 runs on the new build: claims, one-approval decisions, the queue synced', async () => {
     const stopReleased = await startWorker(released);

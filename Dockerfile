@@ -17,6 +17,9 @@ COPY complycube-emulator ./complycube-emulator
 COPY store ./store
 COPY config ./config
 COPY observability ./observability
+COPY security ./security
+COPY system ./system
+COPY webhooks ./webhooks
 COPY console ./console
 # Compiles to dist/, prebundles the workflow code (dist/workflow-bundle.js) and builds the review
 # console (console/dist/, served by the API at /console).

@@ -24,6 +24,8 @@ export interface StartCheckInput {
   liveVideoId?: string;
   workflowId: string;
   runId: string;
+  /** This run's earlier checks of the type, which a resubmission replaced (since 0.8.0). */
+  supersedes?: string[];
 }
 
 /** A check as the workflow sees it: IDs and verdicts, none of the applicant's personal data. */
@@ -109,7 +111,10 @@ export function createOnboardingActivities({
       }),
     );
     const otherRuns = await store.checkIdsOfOtherRuns(onboardingId, input.runId);
-    const candidates = page.items.filter((check) => Date.parse(check.createdAt) >= since && !otherRuns.has(check.id));
+    const superseded = new Set(input.supersedes ?? []);
+    const candidates = page.items.filter(
+      (check) => Date.parse(check.createdAt) >= since && !otherRuns.has(check.id) && !superseded.has(check.id),
+    );
     // Newest first: the earliest is the one the first attempt created.
     return candidates.at(-1);
   }

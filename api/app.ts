@@ -10,6 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createApiMetrics, type ApiMetrics } from '../observability/metrics';
+import { registerWebhookBacklog } from '../observability/webhook-metrics';
 import type { DecisionStore } from '../store/decision-store';
 import { DEFAULT_POLICY } from '../workflows/onboarding-contract';
 import { createAuthenticator } from './auth';
@@ -29,7 +30,9 @@ import { evidenceRoutes } from './routes/evidence';
 import { healthRoutes } from './routes/health';
 import { oidcRoutes } from './routes/oidc';
 import { onboardingRoutes } from './routes/onboardings';
+import { resubmissionRoutes } from './routes/resubmissions';
 import { reviewRoutes } from './routes/reviews';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints';
 import { securityEventRoutes } from './routes/security-events';
 import { sessionRoutes } from './routes/session';
 
@@ -41,7 +44,7 @@ export { HttpError } from './errors';
 
 /** The API's metrics, with the review desk's gauges read from `store`'s review queue at each scrape. */
 export function apiMetricsFor(store: DecisionStore): ApiMetrics {
-  return createApiMetrics(async () => {
+  const metrics = createApiMetrics(async () => {
     const now = Date.now();
     return (await store.reviewQueueDepth()).map((d) => ({
       status: d.status,
@@ -50,6 +53,8 @@ export function apiMetricsFor(store: DecisionStore): ApiMetrics {
       oldestAgeSeconds: d.oldestOpenedAt ? Math.max(0, (now - Date.parse(d.oldestOpenedAt)) / 1000) : 0,
     }));
   });
+  registerWebhookBacklog(metrics.registry, () => store.undeliveredSummary());
+  return metrics;
 }
 
 export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -108,6 +113,8 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     securityEventRoutes,
     onboardingRoutes,
     reviewRoutes,
+    resubmissionRoutes,
+    webhookEndpointRoutes,
     claimRoutes,
     evidenceRoutes,
     auditRoutes,

@@ -18,7 +18,9 @@ import { createSecurityLog, type SecurityLog } from './security-log';
 import { createSessions, type Sessions } from './sessions';
 import { createSignInGuard, type SignInGuard } from './sign-in-guard';
 import { sessionStillStands } from './token-sessions';
-import type { PayloadCodec } from '@temporalio/common';
+import type { Duration, PayloadCodec } from '@temporalio/common';
+import { parseAllowedCidrs, type AllowedCidrs } from '../webhooks/address-guard';
+import type { EndpointSecrets } from '../webhooks/endpoint-secrets';
 import type { PersonalData } from '../security/personal-data';
 
 export interface ApiOptions extends TokenConfig {
@@ -59,11 +61,21 @@ export interface ApiOptions extends TokenConfig {
   payloadCodec?: PayloadCodec;
   /** The Temporal UI origins allowed to call the codec server from a browser (CORS). */
   codecCorsOrigins?: string[];
+  /** Outbound webhooks: which receivers are allowed, how long deliveries retry, and the secrets' seal. */
+  webhooks?: WebhookOptions;
   /** The process's logger (`config/logging.ts`); else JSON lines at `logLevel`. */
   logger?: FastifyBaseLogger;
   /** The API's metrics (`observability/metrics.ts`); made from the store when absent. */
   metrics?: ApiMetrics;
   logLevel?: string;
+}
+
+/** What the webhook endpoints' routes need (docs/webhooks.md). */
+export interface WebhookOptions {
+  allowedCidrs: AllowedCidrs;
+  retryFor: Duration;
+  /** Seals each endpoint's secret; without it (no codec keyring) endpoints cannot be created. */
+  secrets?: EndpointSecrets;
 }
 
 /**
@@ -110,6 +122,7 @@ export interface ApiContext {
   /** The codec server's codec, the UI origins it answers, and the one namespace it serves. */
   codec: { payloadCodec: PayloadCodec | undefined; corsOrigins: string[]; namespace: string };
   webhookSecret: () => string | undefined;
+  webhooks: WebhookOptions;
   /** Runs a Temporal call under the API's deadline. */
   withDeadline: <T>(fn: () => Promise<T>) => Promise<T>;
   /** An `onRequest` hook (before the body is read) admitting only these roles' tokens. */
@@ -153,6 +166,7 @@ export function createContext(
       corsOrigins: options.codecCorsOrigins ?? [],
       namespace: options.temporal.options.namespace,
     },
+    webhooks: options.webhooks ?? { allowedCidrs: parseAllowedCidrs(''), retryFor: '72h' },
     webhookSecret: () =>
       typeof options.webhookSecret === 'function' ? options.webhookSecret() : options.webhookSecret,
     withDeadline: (fn) => options.temporal.connection.withDeadline(Date.now() + deadlineMs, fn),
@@ -234,6 +248,9 @@ export function presentState(state: OnboardingState) {
     // A lapsed claim holds nobody back: shown only while it holds.
     ...(state.claim && Date.parse(state.claim.expiresAt) > Date.now() ? { claim: state.claim } : {}),
     ...(state.firstApproval ? { firstApproval: state.firstApproval } : {}),
+    ...(state.resubmission ? { resubmission: state.resubmission } : {}),
+    resubmissionRounds: state.resubmissionRounds ?? 0,
+    ...(state.supersededChecks?.length ? { supersededChecks: state.supersededChecks } : {}),
     timeline: state.timeline ?? [],
     policy: state.policy,
     reviews: state.reviews,

@@ -55,7 +55,7 @@ export async function recordRefusal(
     actor: string;
     channel: ReviewChannel;
     refusal: string;
-    decision?: 'approve' | 'reject';
+    decision?: 'approve' | 'reject' | 'request_resubmission';
   },
 ): Promise<void> {
   context.metrics.review(attempt.kind, 'refused', attempt.channel);

@@ -14,7 +14,7 @@ export interface AssertedRequest {
   onboardingId: string;
   action: AssertedAction;
   updateId: string;
-  decision?: 'approve' | 'reject';
+  decision?: 'approve' | 'reject' | 'request_resubmission';
   reason?: string;
 }
 

@@ -10,16 +10,13 @@ import {
   parseDuration,
   policyOverridesSchema,
   resolvePolicy,
-  secondApprovalSchema,
-  signalDecisionsSchema,
   TASK_QUEUE,
-  type SecondApproval,
-  secondApproverRolesSchema,
-  type SecondApproverRole,
 } from '../workflows/onboarding-contract';
 import { ConfigError } from './errors';
 import { payloadCodecKeyring, reviewKeyring } from './keyrings';
+import { policyEnvShape, policyOverrides } from './policy-settings';
 import { checkSignInEnv, signInEnvShape, signInSettings } from './sign-in';
+import { webhookEnvShape, webhookSettings } from './webhook-settings';
 
 const projectRoot = path.resolve(__dirname, '..');
 
@@ -79,19 +76,8 @@ const envSchema = z
     ),
     WORKER_AUTO_PROMOTE: z.enum(AUTO_PROMOTE_POLICIES).default('if-none'),
 
-    POLICY_CHECK_TIMEOUT: durationSchema.optional(),
-    POLICY_REVIEW_SLA: durationSchema.optional(),
-    POLICY_REVIEW_EXPIRY: durationSchema.optional(),
-    POLICY_POLL_INTERVAL: durationSchema.optional(),
-    POLICY_MAX_POLL_INTERVAL: durationSchema.optional(),
-    POLICY_CALL_TIMEOUT: durationSchema.optional(),
-    POLICY_SECOND_APPROVAL: secondApprovalSchema.optional(),
-    POLICY_SIGNAL_DECISIONS: signalDecisionsSchema.optional(),
-    POLICY_CLAIM_LEASE: durationSchema.optional(),
-    /** Comma-separated: `reviewer`, `senior_reviewer`. */
-    POLICY_SECOND_APPROVER_ROLES: optionalString
-      .transform((value) => value?.split(',').map((role) => role.trim()))
-      .pipe(secondApproverRolesSchema.optional()),
+    ...policyEnvShape,
+    ...webhookEnvShape,
 
     /** The review-assertion keyring, held by the API and the workers only (security/keyring.ts). */
     REVIEW_ASSERTION_KEYS: optionalString,
@@ -154,32 +140,6 @@ const envSchema = z
     }
   });
 
-function policyOverrides(env: {
-  POLICY_CHECK_TIMEOUT?: string;
-  POLICY_REVIEW_SLA?: string;
-  POLICY_REVIEW_EXPIRY?: string;
-  POLICY_POLL_INTERVAL?: string;
-  POLICY_MAX_POLL_INTERVAL?: string;
-  POLICY_CALL_TIMEOUT?: string;
-  POLICY_SECOND_APPROVAL?: SecondApproval;
-  POLICY_SIGNAL_DECISIONS?: 'accepted' | 'refused';
-  POLICY_CLAIM_LEASE?: string;
-  POLICY_SECOND_APPROVER_ROLES?: SecondApproverRole[] | undefined;
-}) {
-  return {
-    checkTimeout: env.POLICY_CHECK_TIMEOUT,
-    reviewSla: env.POLICY_REVIEW_SLA,
-    reviewExpiry: env.POLICY_REVIEW_EXPIRY,
-    pollInterval: env.POLICY_POLL_INTERVAL,
-    maxPollInterval: env.POLICY_MAX_POLL_INTERVAL,
-    callTimeout: env.POLICY_CALL_TIMEOUT,
-    secondApproval: env.POLICY_SECOND_APPROVAL,
-    signalDecisions: env.POLICY_SIGNAL_DECISIONS,
-    claimLease: env.POLICY_CLAIM_LEASE,
-    secondApproverRoles: env.POLICY_SECOND_APPROVER_ROLES,
-  };
-}
-
 export type Env = z.infer<typeof envSchema>;
 
 export { ConfigError };
@@ -225,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       checkpointEvery: e.LEDGER_CHECKPOINT_EVERY,
       retentionYears: e.LEDGER_RETENTION_YEARS,
     },
+    /** Outbound webhooks to the onboarding backend (docs/webhooks.md). */
+    webhooks: webhookSettings(e),
     /** When a client's personal data may be erased (docs/payload-encryption.md). */
     erasure: { retentionYears: e.LEDGER_RETENTION_YEARS, unapproved: e.ERASURE_OF_UNAPPROVED },
     complyCube: {

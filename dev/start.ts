@@ -85,7 +85,13 @@ async function main(): Promise<void> {
     stopper.add('the decision store', () => store.close());
     const system = await withComplyCube(config, places.emulatorPort, stopper);
     const build = await loadWorkflowBuild();
-    const worker = await composeWorker(system.config, { connection: temporal.native, store, build, tracing });
+    const worker = await composeWorker(system.config, {
+      connection: temporal.native,
+      temporal: temporal.client,
+      store,
+      build,
+      tracing,
+    });
     const workerRun = worker.run();
     stopper.add('the worker', async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();

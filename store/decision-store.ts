@@ -30,6 +30,7 @@ import {
   type RelationshipState,
   type RelationshipEnd,
 } from './ledger-purge';
+import { outboundWebhooks, type OutboundWebhooks } from './outbound-webhooks';
 import { personalDataStore, type PersonalDataStore } from './personal-data';
 import { oidcSignIns, type OidcSignIns } from './oidc-sign-ins';
 import { reviewQueue, type ReviewQueue } from './review-queue';
@@ -63,6 +64,7 @@ export interface DecisionStore
     SecurityEvents,
     OidcSignIns,
     PersonalDataStore,
+    OutboundWebhooks,
     Ledger {
   /** Walks the whole ledger, recomputing every hash (`ledger-verify.ts`). */
   verifyLedger(options?: VerifyOptions): Promise<ChainVerdict>;
@@ -111,6 +113,7 @@ export async function openDecisionStore(options: DecisionStoreOptions = {}): Pro
     ...securityEvents(sql),
     ...oidcSignIns(sql),
     ...personalDataStore(sql),
+    ...outboundWebhooks(sql),
     ...ledger(sql),
     verifyLedger: (options) => verifyLedgerChain(sql, options),
     verifyLedgerPage: (page) => verifyLedgerPage(sql, page),

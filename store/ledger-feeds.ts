@@ -31,6 +31,8 @@ export function reviewActionEntry(a: ReviewAction): NewLedgerEntry {
       decision: a.decision ?? null,
       reason: a.reason ?? null,
       refusal: a.refusal ?? null,
+      // Since 0.8.0: what a resubmission request asked for (absent from every other entry, so older hashes hold).
+      ...(a.resubmission ? { resubmission: a.resubmission } : {}),
     },
   };
 }

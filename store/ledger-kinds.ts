@@ -11,6 +11,8 @@ export const LEDGER_ENTRY_KINDS = [
   'release',
   'first_approval',
   'decision',
+  // A reviewer asked the applicant to resubmit (docs/resubmission.md).
+  'resubmission_requested',
   'refused',
   'decision_recorded',
   'check_created',

@@ -28,6 +28,7 @@ interface ActionRow {
   decision: 'approve' | 'reject' | null;
   reason: string | null;
   refusal: string | null;
+  resubmission: ReviewAction['resubmission'] | null;
   at: Date;
 }
 
@@ -37,8 +38,9 @@ export function reviewTrail(sql: Sql): ReviewTrail {
       await sql.transaction(async (tx) => {
         const { rows } = await tx.query(
           `INSERT INTO review_actions
-           (id, onboarding_id, workflow_id, run_id, kind, actor, channel, authenticated, decision, reason, refusal, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING id`,
+           (id, onboarding_id, workflow_id, run_id, kind, actor, channel, authenticated, decision, reason, refusal, at,
+            resubmission)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING RETURNING id`,
           [
             a.id,
             a.onboardingId,
@@ -52,6 +54,7 @@ export function reviewTrail(sql: Sql): ReviewTrail {
             a.reason === undefined ? null : storableText(a.reason),
             a.refusal ?? null,
             a.at,
+            a.resubmission ? JSON.stringify(a.resubmission) : null,
           ],
         );
         if (rows.length === 1) await feedLedger(tx, reviewActionEntry(a));
@@ -75,6 +78,7 @@ export function reviewTrail(sql: Sql): ReviewTrail {
         ...(row.decision ? { decision: row.decision } : {}),
         ...(row.reason !== null ? { reason: row.reason } : {}),
         ...(row.refusal !== null ? { refusal: row.refusal } : {}),
+        ...(row.resubmission ? { resubmission: row.resubmission } : {}),
         at: new Date(row.at).toISOString(),
       }));
     },
@@ -89,7 +93,7 @@ export function refusedAttempt(attempt: {
   actor: string;
   channel: ReviewAction['channel'];
   refusal: string;
-  decision?: 'approve' | 'reject';
+  decision?: 'approve' | 'reject' | 'request_resubmission';
 }): ReviewAction {
   return {
     id: `refused:${randomUUID()}`,

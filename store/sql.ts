@@ -7,6 +7,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DatabaseError, Pool } from 'pg';
 import { LEDGER_MIGRATION, LEDGER_PURGE_MIGRATION } from './ledger-schema';
+import { OUTBOUND_WEBHOOKS_MIGRATION } from './outbound-webhooks-schema';
 import { PERSONAL_DATA_MIGRATION } from './personal-data-schema';
 import { CODEC_DECODE_EVENT_MIGRATION, SECURITY_EVENTS_MIGRATION } from './security-events-schema';
 
@@ -173,6 +174,8 @@ export const MIGRATIONS: readonly string[] = [
   CODEC_DECODE_EVENT_MIGRATION,
   // Crypto-shredding: each client's data key and the texts it protects (docs/payload-encryption.md).
   PERSONAL_DATA_MIGRATION,
+  // Outbound webhooks, and resubmission requests (docs/webhooks.md, docs/resubmission.md).
+  OUTBOUND_WEBHOOKS_MIGRATION,
 ];
 
 /**

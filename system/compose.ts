@@ -21,7 +21,11 @@ import type { DecisionStore } from '../store/decision-store';
 import { createOnboardingWorker, type OnboardingWorker } from '../worker/create-worker';
 import { promoteWhenPolling, type PromotionResult } from '../worker/deployment';
 import type { WorkflowBuild } from '../worker/workflow-build';
-import { complyCubeTaskQueue } from '../workflows/onboarding-contract';
+import { complyCubeTaskQueue, webhooksTaskQueue } from '../workflows/onboarding-contract';
+import { createWebhookActivities } from '../activities/webhook-activities';
+import { webhookDeliveryMetricsOn } from '../observability/webhook-metrics';
+import { endpointSecrets } from '../webhooks/endpoint-secrets';
+import { startDeliveryWorkflow } from '../webhooks/start-delivery';
 import type { AutoPromotePolicy } from '../config/config';
 
 /**
@@ -30,7 +34,16 @@ import type { AutoPromotePolicy } from '../config/config';
  */
 export type SystemConfig = Pick<
   Config,
-  'temporal' | 'policy' | 'complyCube' | 'api' | 'deployment' | 'reviewKeys' | 'ledger' | 'payloadCodecKeys' | 'erasure'
+  | 'temporal'
+  | 'policy'
+  | 'complyCube'
+  | 'api'
+  | 'deployment'
+  | 'reviewKeys'
+  | 'ledger'
+  | 'payloadCodecKeys'
+  | 'erasure'
+  | 'webhooks'
 > & {
   worker: Omit<Config['worker'], 'complyCubeRateLimit'> & { complyCubeRateLimit?: number | undefined };
 };
@@ -54,6 +67,8 @@ export function temporalClient(connection: Connection, namespace: string, keys: 
 /** What a worker is built from besides its configuration. */
 export interface WorkerParts {
   connection: NativeConnection;
+  /** Starts webhook deliveries' workflows from the `publishEvent` activity. */
+  temporal: Client;
   store: DecisionStore;
   build: WorkflowBuild;
   tracing?: Tracing | undefined;
@@ -76,6 +91,7 @@ export function composeWorker(config: SystemConfig, parts: WorkerParts): Promise
       }),
       ...createLedgerActivities({ store: parts.store, ...config.ledger }),
     },
+    webhookActivities: webhookActivities(config, parts),
     build: parts.build,
     dataConverter: dataConverter(config.payloadCodecKeys),
     ...(parts.tracing ? { tracing: parts.tracing } : {}),
@@ -83,6 +99,25 @@ export function composeWorker(config: SystemConfig, parts: WorkerParts): Promise
     buildId: workerBuildId(config, parts.build),
     ...limits,
     ...(complyCubeRateLimit ? { complyCubeRateLimit } : {}),
+  });
+}
+
+/** The outbound webhooks' activities: secrets sealed with the codec keyring, deliveries started on `parts.temporal`. */
+function webhookActivities(config: SystemConfig, parts: WorkerParts) {
+  if (!config.payloadCodecKeys) {
+    throw new ConfigError('invalid configuration: PAYLOAD_CODEC_KEYS is required: it seals webhook endpoint secrets');
+  }
+  const { taskQueue } = config.temporal;
+  const { allowedCidrs, timeoutMs, retryFor } = config.webhooks;
+  return createWebhookActivities({
+    store: parts.store,
+    secrets: endpointSecrets(config.payloadCodecKeys),
+    startDelivery: async (deliveryId) => {
+      await startDeliveryWorkflow(parts.temporal, { taskQueue, deliveryId, retryFor });
+    },
+    allowedCidrs,
+    timeoutMs,
+    metrics: webhookDeliveryMetricsOn(Runtime.instance().metricMeter),
   });
 }
 
@@ -106,7 +141,7 @@ export function promoteWorkerVersion(
     version: { deploymentName, buildId: options.buildId },
     policy: options.policy,
     taskQueues: [config.temporal.taskQueue],
-    activityTaskQueues: [complyCubeTaskQueue(config.temporal.taskQueue)],
+    activityTaskQueues: [complyCubeTaskQueue(config.temporal.taskQueue), webhooksTaskQueue(config.temporal.taskQueue)],
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }
@@ -145,6 +180,11 @@ export function composeApi(config: SystemConfig, parts: ApiParts): Promise<Fasti
         }
       : {}),
     erasure: config.erasure,
+    webhooks: {
+      allowedCidrs: config.webhooks.allowedCidrs,
+      retryFor: config.webhooks.retryFor,
+      ...(config.payloadCodecKeys ? { secrets: endpointSecrets(config.payloadCodecKeys) } : {}),
+    },
     idempotencyRetentionMs: config.api.idempotencyRetentionMs,
     sessionTtlMs: config.api.sessionTtlMs,
     ...(config.api.secureCookies !== undefined ? { secureCookies: config.api.secureCookies } : {}),

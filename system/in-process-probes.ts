@@ -1,5 +1,6 @@
 /** The in-process system's conveniences: seeding, calls to the emulator, starting and watching onboardings. */
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { FRONT_IMAGE } from '../complycube-emulator/control/seeding';
 import { seedApplicant, type SeededApplicant } from '../complycube-emulator/seed-applicant';
 import type { DecisionStore } from '../store/decision-store';
 import {
@@ -27,6 +28,8 @@ export interface SystemProbes {
   seed(options?: { lastName?: string }): Promise<SeededApplicant>;
   /** A call to the emulator's ComplyCube API (`/v1` + `path`), with the emulator's API key. */
   complyCube(method: string, path: string, body?: unknown): Promise<Response>;
+  /** A new passport for a client, with its front image, through ComplyCube's own API: what an applicant resubmits. */
+  newDocument(clientId: string): Promise<string>;
   /** POST to an emulator control route. */
   control(route: string, body?: unknown): Promise<unknown>;
   /** Starts an onboarding directly through Temporal, with `FAST_POLICY` under `policy`. */
@@ -66,6 +69,21 @@ export function systemProbes(parts: {
         headers: { Authorization: EMULATOR_KEY, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       }),
+    async newDocument(clientId) {
+      const created = await probes.complyCube('POST', '/documents', {
+        clientId,
+        type: 'passport',
+        issuingCountry: 'GB',
+      });
+      if (!created.ok) throw new Error(`document: ${created.status} ${await created.text()}`);
+      const { id } = (await created.json()) as { id: string };
+      const uploaded = await probes.complyCube('POST', `/documents/${id}/upload/front`, {
+        fileName: 'passport-front.jpg',
+        data: FRONT_IMAGE,
+      });
+      if (!uploaded.ok) throw new Error(`document image: ${uploaded.status} ${await uploaded.text()}`);
+      return id;
+    },
     async control(route, body) {
       const response = await fetch(`${emulatorRoot}/_emulator${route}`, {
         method: 'POST',

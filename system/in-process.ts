@@ -18,6 +18,7 @@ import { temporalCliExecutable } from '../dev/temporal-cli';
 import type { Tracing } from '../observability/tracing';
 import { dataConverter } from '../security/data-converter';
 import { parseCodecKeyring } from '../security/payload-codec';
+import { LOOPBACK_CIDRS } from '../webhooks/address-guard';
 import { openDecisionStore, type DecisionStore } from '../store/decision-store';
 import type { OnboardingWorker } from '../worker/create-worker';
 import { onboardingStatusSearchAttribute } from '../workflows/onboarding-contract';
@@ -128,6 +129,7 @@ export async function startInProcessSystem(options: InProcessSystemOptions = {})
     const build = await workflowBuild();
     worker = await composeWorker(config, {
       connection: env.nativeConnection,
+      temporal: env.client,
       store,
       build,
       tracing: options.tracing,
@@ -188,6 +190,8 @@ function inProcessConfig(
     API_AUDITOR_TOKENS: `auditor-dan:${AUDITOR_TOKEN}`,
     REVIEW_ASSERTION_KEYS,
     PAYLOAD_CODEC_KEYS,
+    // The tests' webhook receivers listen on this machine.
+    OUTBOUND_WEBHOOK_ALLOWED_CIDRS: LOOPBACK_CIDRS.join(','),
     ...options.env,
   });
   // Unlimited unless asked: the emulator's key would otherwise get the sandbox's 5/s.

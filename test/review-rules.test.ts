@@ -20,9 +20,13 @@ import { REFUSED_REVIEWS_KEPT, refusedActor, reviewEntry, withReviewEntry } from
 const NOW = Date.parse('2026-11-24T10:00:00.000Z');
 const at = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
 const anyReviewer = ['reviewer', 'senior_reviewer'] as ('reviewer' | 'senior_reviewer')[];
-const accepted = { signalDecisions: 'accepted', secondApproverRoles: anyReviewer } as const;
-const refused = { signalDecisions: 'refused', secondApproverRoles: anyReviewer } as const;
-const seniorsOnly = { signalDecisions: 'accepted' as const, secondApproverRoles: ['senior_reviewer' as const] };
+const accepted = { signalDecisions: 'accepted', secondApproverRoles: anyReviewer, resubmissionRounds: 2 } as const;
+const refused = { signalDecisions: 'refused', secondApproverRoles: anyReviewer, resubmissionRounds: 2 } as const;
+const seniorsOnly = {
+  signalDecisions: 'accepted' as const,
+  secondApproverRoles: ['senior_reviewer' as const],
+  resubmissionRounds: 2,
+};
 /** The shape of an assertion: the validator checks only that; the handler's local activity verifies it. */
 const ASSERTION = 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln';
 

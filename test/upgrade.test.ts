@@ -11,7 +11,8 @@ import { findTemporalCli } from '../dev/temporal-cli';
 import { createOnboardingWorker, type OnboardingWorker } from '../worker/create-worker';
 import { promoteWhenPolling } from '../worker/deployment';
 import { bundleWorkflows, type WorkflowBuild } from '../worker/workflow-build';
-import { complyCubeTaskQueue, type OnboardingDecision } from '../workflows/onboarding-contract';
+import { complyCubeTaskQueue, webhooksTaskQueue, type OnboardingDecision } from '../workflows/onboarding-contract';
+import { testWebhookActivities } from './helpers/build-workers';
 import {
   EMULATOR_KEY,
   installTestRuntime,
@@ -83,6 +84,7 @@ describe('upgrading the workflow code with onboardings in flight', () => {
         }),
         ...screening,
       },
+      webhookActivities: testWebhookActivities(system),
     });
     const entry = { worker, run: worker.run() };
     workers.push(entry);
@@ -101,7 +103,7 @@ describe('upgrading the workflow code with onboardings in flight', () => {
       version: { deploymentName: TEST_DEPLOYMENT, buildId: build.buildId },
       policy: 'always',
       taskQueues: [system.taskQueue],
-      activityTaskQueues: [complyCubeTaskQueue(system.taskQueue)],
+      activityTaskQueues: [complyCubeTaskQueue(system.taskQueue), webhooksTaskQueue(system.taskQueue)],
     });
 
   const within = async <T>(promise: Promise<T>, what: string, ms = 30_000): Promise<T> => {
@@ -314,7 +316,7 @@ describe('upgrading the workflow code with onboardings in flight', () => {
         version: { deploymentName: TEST_DEPLOYMENT, buildId: next.buildId },
         policy: 'if-none',
         taskQueues: [system.taskQueue],
-        activityTaskQueues: [complyCubeTaskQueue(system.taskQueue)],
+        activityTaskQueues: [complyCubeTaskQueue(system.taskQueue), webhooksTaskQueue(system.taskQueue)],
       }),
       { kind: 'already-current' },
     );
@@ -336,7 +338,7 @@ describe('upgrading the workflow code with onboardings in flight', () => {
         version: { deploymentName: TEST_DEPLOYMENT, buildId: next.buildId },
         policy: 'if-none',
         taskQueues: [system.taskQueue],
-        activityTaskQueues: [complyCubeTaskQueue(system.taskQueue)],
+        activityTaskQueues: [complyCubeTaskQueue(system.taskQueue), webhooksTaskQueue(system.taskQueue)],
       }),
       { kind: 'not-promoted', currentBuildId: current.buildId, everHadCurrent: true },
       'an if-none worker of the new build, restarting, does not undo the rollback',

@@ -3,7 +3,13 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import type { OnboardingActivities } from '../activities/onboarding-activities';
 import type { Tracing } from '../observability/tracing';
 import { workerTracing } from '../observability/worker';
-import { complyCubeTaskQueue, ONBOARDING_VERSIONING_BEHAVIOR } from '../workflows/onboarding-contract';
+import type { WebhookActivities } from '../activities/webhook-activities';
+import {
+  complyCubeTaskQueue,
+  ONBOARDING_VERSIONING_BEHAVIOR,
+  webhooksTaskQueue,
+  type OutboundEvent,
+} from '../workflows/onboarding-contract';
 import type { WorkflowBuild } from './workflow-build';
 
 export interface OnboardingWorkerOptions {
@@ -11,6 +17,8 @@ export interface OnboardingWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: OnboardingActivities;
+  /** Outbound webhooks: `publishEvent` runs with the onboarding's activities, the deliveries on their own queue. */
+  webhookActivities: WebhookActivities;
   /** The workflow code to run (`loadWorkflowBuild()`); its build ID names the worker's version. */
   build: WorkflowBuild;
   /**
@@ -51,34 +59,50 @@ export interface OnboardingWorker {
 }
 
 /**
- * Two SDK workers: one polls the onboarding task queue (workflows, and activities that do not call
- * ComplyCube), the other the ComplyCube task queue (`startCheck`, `fetchCheck`), whose dispatch
- * rate Temporal caps fleet-wide. Both are the same Worker Deployment version.
+ * Three SDK workers: one polls the onboarding task queue (workflows, and activities that do not call
+ * ComplyCube), one the ComplyCube task queue (`startCheck`, `fetchCheck`), whose dispatch rate
+ * Temporal caps fleet-wide, and one the webhooks task queue (outbound deliveries, whose receivers
+ * may be slow). All are the same Worker Deployment version.
  */
 export async function createOnboardingWorker(options: OnboardingWorkerOptions): Promise<OnboardingWorker> {
-  const main = await createMainWorker(options);
-  let complyCube: Worker;
+  const workers: Worker[] = [];
   try {
-    complyCube = await Worker.create({
-      ...shared(options),
-      taskQueue: complyCubeTaskQueue(options.taskQueue),
-      activities: {
-        startCheck: (input: Parameters<OnboardingActivities['startCheck']>[0]) => options.activities.startCheck(input),
-        fetchCheck: (checkId: string) => options.activities.fetchCheck(checkId),
-      },
-      ...(options.complyCubeRateLimit ? { maxTaskQueueActivitiesPerSecond: options.complyCubeRateLimit } : {}),
-    });
+    workers.push(await createMainWorker(options));
+    workers.push(
+      await Worker.create({
+        ...shared(options),
+        taskQueue: complyCubeTaskQueue(options.taskQueue),
+        activities: {
+          startCheck: (input: Parameters<OnboardingActivities['startCheck']>[0]) =>
+            options.activities.startCheck(input),
+          fetchCheck: (checkId: string) => options.activities.fetchCheck(checkId),
+        },
+        ...(options.complyCubeRateLimit ? { maxTaskQueueActivitiesPerSecond: options.complyCubeRateLimit } : {}),
+      }),
+    );
+    const webhooks = options.webhookActivities;
+    workers.push(
+      await Worker.create({
+        ...shared(options),
+        taskQueue: webhooksTaskQueue(options.taskQueue),
+        activities: {
+          deliverWebhook: (deliveryId: string) => webhooks.deliverWebhook(deliveryId),
+          markDeliveryFailed: (deliveryId: string, error: string) => webhooks.markDeliveryFailed(deliveryId, error),
+        },
+      }),
+    );
   } catch (error) {
-    await main.runUntil(Promise.resolve()).catch(() => undefined);
+    for (const worker of workers) await worker.runUntil(Promise.resolve()).catch(() => undefined);
     throw error;
   }
+  const [main] = workers as [Worker, ...Worker[]];
   const shutdown = () => {
-    for (const worker of [main, complyCube]) if (worker.getState() === 'RUNNING') worker.shutdown();
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
   };
   return {
     async run() {
-      // One stopping stops the other: a process never runs half a worker.
-      const runs = [main.run(), complyCube.run()];
+      // One stopping stops the others: a process never runs part of a worker.
+      const runs = workers.map((worker) => worker.run());
       for (const run of runs) void run.then(shutdown, shutdown);
       const results = await Promise.allSettled(runs);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -117,7 +141,10 @@ function createMainWorker(options: OnboardingWorkerOptions): Promise<Worker> {
   return Worker.create({
     ...shared(options),
     taskQueue: options.taskQueue,
-    activities: options.activities,
+    activities: {
+      ...options.activities,
+      publishEvent: (event: OutboundEvent) => options.webhookActivities.publishEvent(event),
+    },
     workflowBundle: { code: options.build.code },
     ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.maxConcurrentWorkflowTaskExecutions

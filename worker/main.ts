@@ -1,4 +1,4 @@
-import { Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { installTracing } from '../observability/tracing';
 import { ConfigError, loadConfig } from '../config/config';
@@ -14,7 +14,7 @@ import {
   type SystemConfig,
 } from '../system/compose';
 import { installWorkerRuntime } from '../system/worker-runtime';
-import { complyCubeTaskQueue } from '../workflows/onboarding-contract';
+import { complyCubeTaskQueue, webhooksTaskQueue } from '../workflows/onboarding-contract';
 import type { OnboardingWorker } from './create-worker';
 import { describePromotion } from './deployment';
 import { ensureLedgerSchedule, LEDGER_SCHEDULE_ID } from './ledger-schedule';
@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   let clientConnection: Connection | undefined;
   try {
     connection = await NativeConnection.connect(config.temporal.connection);
-    const worker = await composeWorker(config, { connection, store, build, tracing });
+    clientConnection = await Connection.connect(config.temporal.connection);
+    const temporal = temporalClient(clientConnection, config.temporal.namespace, config.payloadCodecKeys);
+    const worker = await composeWorker(config, { connection, temporal, store, build, tracing });
     const buildId = workerBuildId(config, build);
     const { deploymentName } = config.deployment;
     const version = deploymentName ? `${deploymentName}:${buildId}` : `unversioned, build ${buildId}`;
@@ -58,17 +60,17 @@ async function main(): Promise<void> {
       `ComplyCube calls on task queue "${complyCubeTaskQueue(taskQueue)}", ` +
         `at most ${config.worker.complyCubeRateLimit}/s across all workers (COMPLYCUBE_RATE_LIMIT)`,
     );
+    const allowed = config.webhooks.allowedCidrs.entries;
+    log.info(
+      `Outbound webhooks on task queue "${webhooksTaskQueue(taskQueue)}", retried for ${config.webhooks.retryFor}; ` +
+        `private receivers allowed: ${allowed.length ? allowed.join(', ') : 'none'} (OUTBOUND_WEBHOOK_ALLOWED_CIDRS)`,
+    );
     log.info({ taskQueue, address, version }, `Worker polling task queue "${taskQueue}" on ${address} as ${version}`);
     const running = worker.run();
-    if (deploymentName) {
-      clientConnection = await Connection.connect(config.temporal.connection);
-      reportVersion(config, { worker, running, clientConnection, buildId, version, log });
-    }
+    if (deploymentName) reportVersion(config, { worker, running, client: temporal, buildId, version, log });
     const { signingKey, checkpointEvery } = config.ledger;
     if (signingKey && checkpointEvery !== 'off') {
-      clientConnection ??= await Connection.connect(config.temporal.connection);
-      const client = temporalClient(clientConnection, config.temporal.namespace, config.payloadCodecKeys);
-      ensureLedgerSchedule(client, { taskQueue, every: checkpointEvery }).then(
+      ensureLedgerSchedule(temporal, { taskQueue, every: checkpointEvery }).then(
         (result) => log.info(`Ledger checkpoint schedule ${LEDGER_SCHEDULE_ID}: ${result}, every ${checkpointEvery}`),
         (error: unknown) => log.error(`Could not set up the ledger checkpoint schedule: ${(error as Error).message}`),
       );
@@ -89,7 +91,7 @@ function reportVersion(
   context: {
     worker: OnboardingWorker;
     running: Promise<void>;
-    clientConnection: Connection;
+    client: Client;
     buildId: string;
     version: string;
     log: ReturnType<typeof createLogger>;
@@ -102,7 +104,7 @@ function reportVersion(
     () => stopped.abort(),
     () => stopped.abort(),
   );
-  const client = temporalClient(context.clientConnection, config.temporal.namespace, config.payloadCodecKeys);
+  const { client } = context;
   promoteWorkerVersion(config, { client, buildId, policy: autoPromote, signal: stopped.signal }).then(
     (result) =>
       log.info(

@@ -38,6 +38,8 @@ export interface CheckRunnerContext {
   notices: Notices;
   /** Where the ComplyCube activities run (the rate-limited queue); the workflow's own when absent (runs before 0.4.0). */
   complyCubeTaskQueue: string | undefined;
+  /** This run's earlier checks of the type, replaced by a resubmission: never to be taken for the new one. */
+  supersedes?: string[];
   /** Something worth a line on the case's timeline happened. */
   onStep: (kind: 'check_created' | 'check_completed' | 'webhook' | 'poll', detail: string) => void;
 }
@@ -92,6 +94,7 @@ export async function runCheck(check: CheckState, context: CheckRunnerContext): 
           : { documentId: request.documentId, liveVideoId: request.liveVideoId }),
         workflowId: context.workflowId,
         runId: context.runId,
+        ...(context.supersedes?.length ? { supersedes: context.supersedes } : {}),
       }),
     );
   } catch (error) {

@@ -46,6 +46,7 @@ function deciders(d: OnboardingDecision): string {
 function outcomeLine(d: OnboardingDecision): string {
   const when = ` · ${minute(d.decidedAt)}`;
   if (d.decision === 'withdrawn') return `**WITHDRAWN**: the onboarding was cancelled${when}`;
+  if (d.decision === 'expired') return `**EXPIRED**: the resubmission asked for never came${when}`;
   const head = d.decision === 'approved' ? '**APPROVED**' : '**REJECTED**';
   if (d.decidedByKind === 'automatic') return `${head} automatically: both checks clear${when}`;
   if (d.decidedByKind === 'system') return `${head}: the review expired without a decision${when}`;
@@ -57,6 +58,12 @@ function stateLine(state: OnboardingState): string {
   switch (state.status) {
     case 'awaiting_second_approval':
       return `**WAITING** for a second approval (first: ${state.firstApproval?.reviewer ?? '?'})${deadlines(state)}`;
+    case 'awaiting_resubmission': {
+      const request = state.resubmission;
+      const what = request ? request.items.join(' and ').replace('_', ' ') : 'a resubmission';
+      const why = request ? ` (${request.reasonCodes.join(', ')})` : '';
+      return `**WAITING** for the applicant to resubmit the ${what}${why} · round ${request?.round ?? '?'} · due ${minute(request?.dueAt)}`;
+    }
     case 'awaiting_review':
     case 'escalated':
       // Why it waits is the checks' line below: the reasons are those verdicts.

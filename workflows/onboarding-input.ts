@@ -16,7 +16,9 @@ import {
  * The defaults release 0.1.0 applied inside the workflow. Runs it started carry no policy, or a
  * partial one (as do 0.2.0's, without the review desk's fields), and replaying them needs exactly
  * these values: they never change (0.5.0's `secondApproverRoles`, absent from every earlier input,
- * is filled with any reviewer, as those runs took any second reviewer). Since 0.2.0 the policy is resolved at start (`DEFAULT_POLICY`)
+ * is filled with any reviewer, as those runs took any second reviewer; 0.8.0's resubmission fields, absent
+ * from every earlier input, let a reviewer of a run in flight ask for a resubmission as a new run
+ * would). Since 0.2.0 the policy is resolved at start (`DEFAULT_POLICY`)
  * and these fill nothing in new runs. No second approval and signals accepted: how those runs
  * decided.
  */
@@ -31,6 +33,8 @@ const POLICY_DEFAULTS_OF_0_1_0: OnboardingPolicy = {
   signalDecisions: 'accepted',
   secondApproverRoles: ['reviewer', 'senior_reviewer'],
   claimLease: '15m',
+  resubmissionDeadline: '14d',
+  resubmissionRounds: 2,
 };
 
 const invalidInput = (error: Parameters<typeof describeZodError>[0]) =>

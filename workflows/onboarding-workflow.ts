@@ -25,9 +25,18 @@ import {
   type OnboardingPolicy,
   type OnboardingRequest,
   type OnboardingState,
+  type ResubmissionRequest,
 } from './onboarding-contract';
+import { eventEmitter, type EventEmitter } from './outbound-events';
+import {
+  CHECKS_FED_BY_RESUBMISSION,
+  handleResubmissions,
+  resubmittedRequest,
+  type ResubmissionInbox,
+} from './resubmission';
 import { openReviewDesk, type ReviewDesk } from './review-desk';
 import { needsSecondApproval } from './review-rules';
+import type { CheckType } from '../complycube/primitives';
 
 /** ComplyCube activities on their own task queue, whose dispatch rate Temporal caps fleet-wide. */
 const COMPLYCUBE_TASK_QUEUE = 'complycube-task-queue';
@@ -40,6 +49,8 @@ interface OnboardingRun extends CaseRecord {
   taskQueue: string;
   notices: Notices;
   desk: ReviewDesk;
+  events: EventEmitter;
+  resubmissions: ResubmissionInbox;
   recordDecision: (decision: OnboardingDecision) => Promise<void>;
 }
 
@@ -63,6 +74,14 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
   setHandler(getStateQuery, () => state, { description: HANDLER_DESCRIPTIONS.getState });
   const notices = listenForCheckNotices(state);
   const desk = openReviewDesk({ state, policy, setStatus: record.setStatus, step: record.step });
+  const events = eventEmitter(state);
+  const resubmissions = handleResubmissions(state, (answer) => {
+    record.setStatus('checks_running');
+    record.step(
+      'resubmitted',
+      [answer.documentId && 'document', answer.liveVideoId && 'live video'].filter(Boolean).join(' and '),
+    );
+  });
   const run: OnboardingRun = {
     ...record,
     state,
@@ -71,8 +90,11 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
     taskQueue: info.taskQueue,
     notices,
     desk,
+    events,
+    resubmissions,
     recordDecision: decisionRecorder(policy),
   };
+  events.emit('onboarding.started', { status: state.status });
 
   let decision: OnboardingDecision;
   try {
@@ -94,26 +116,46 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
   return CancellationScope.nonCancellable(() => finish(run, decision));
 }
 
-/** Both checks to their results, then what those results call for: approval or a review. */
+/**
+ * Both checks to their results, then what those results call for: approval or a review; and after
+ * each resubmission a reviewer asks for, the checks it feeds again, and the same choice.
+ */
 async function decide(run: OnboardingRun): Promise<OnboardingDecision> {
-  await runChecks(run);
-  const verdict = decideFromChecks(CHECK_TYPES.map((type) => run.state.checks[type]));
-  if (verdict.kind === 'review') return review(run, verdict.reasons);
-  return conclude(run.state, {
-    decision: 'approved',
-    decidedByKind: 'automatic',
-    decidedBy: 'automatic',
-    reason: 'all_checks_clear',
-    reviewReasons: [],
-  });
+  await runChecks(run, CHECK_TYPES);
+  for (;;) {
+    const verdict = decideFromChecks(CHECK_TYPES.map((type) => run.state.checks[type]));
+    if (verdict.kind === 'approve') {
+      return conclude(run.state, {
+        decision: 'approved',
+        decidedByKind: 'automatic',
+        decidedBy: 'automatic',
+        reason: 'all_checks_clear',
+        reviewReasons: [],
+      });
+    }
+    const outcome = await review(run, verdict.reasons);
+    if (outcome.kind === 'decided') return outcome.decision;
+    const answered = await resubmission(run, outcome.request);
+    if (!answered) {
+      return conclude(run.state, {
+        decision: 'expired',
+        decidedByKind: 'system',
+        decidedBy: 'system',
+        reason: 'resubmission_expired',
+        reviewReasons: verdict.reasons,
+      });
+    }
+    await runChecks(run, CHECKS_FED_BY_RESUBMISSION);
+  }
 }
 
-/** Both ComplyCube checks, concurrently, each until it completes, fails or times out. */
-async function runChecks({ state, policy, request, taskQueue, notices, step }: OnboardingRun): Promise<void> {
+/** The given ComplyCube checks, concurrently, each until it completes, fails or times out. */
+async function runChecks(run: OnboardingRun, types: readonly CheckType[]): Promise<void> {
+  const { state, policy, request, taskQueue, notices, step, events } = run;
   // Since 0.4.0 ComplyCube calls go to their own, rate-limited task queue (runs before kept theirs).
   const checksQueue = patched(COMPLYCUBE_TASK_QUEUE) ? complyCubeTaskQueue(taskQueue) : undefined;
   await Promise.all(
-    CHECK_TYPES.map((type) =>
+    types.map((type) =>
       runCheck(state.checks[type], {
         request,
         policy,
@@ -122,28 +164,77 @@ async function runChecks({ state, policy, request, taskQueue, notices, step }: O
         notices,
         complyCubeTaskQueue: checksQueue,
         onStep: step,
-      }).then(() => recordCheckDuration(state.checks[type], state.startedAt)),
+        supersedes: (state.supersededChecks ?? []).flatMap((c) => (c.type === type && c.checkId ? [c.checkId] : [])),
+      }).then(() => {
+        const check = state.checks[type];
+        recordCheckDuration(check, state.startedAt);
+        events.emit('check.completed', {
+          checkType: type,
+          checkId: check.checkId ?? null,
+          status: check.status,
+          outcome: check.outcome ?? null,
+        });
+      }),
     ),
   );
 }
 
+/** A round of review ends in a decision, or in a resubmission request. */
+type ReviewOutcome =
+  { kind: 'decided'; decision: OnboardingDecision } | { kind: 'resubmission'; request: ResubmissionRequest };
+
+/**
+ * The applicant's resubmission, awaited until the request's deadline; once it comes, the checks it
+ * feeds start afresh, their earlier results kept as superseded. False when the deadline passed.
+ */
+async function resubmission(run: OnboardingRun, request: ResubmissionRequest): Promise<boolean> {
+  const { state, events, resubmissions } = run;
+  events.emit('onboarding.resubmission_requested', {
+    items: request.items,
+    reasonCodes: request.reasonCodes,
+    round: request.round,
+    dueAt: request.dueAt,
+  });
+  log.info('Onboarding awaiting resubmission', { items: request.items, round: request.round });
+  const answer = await resubmissions.awaitAnswer(request);
+  delete state.resubmission;
+  if (!answer) return false;
+  run.request = resubmittedRequest(run.request, answer);
+  for (const type of CHECKS_FED_BY_RESUBMISSION) {
+    state.supersededChecks = [...(state.supersededChecks ?? []), state.checks[type]];
+    state.checks[type] = { type, status: 'creating', attentionAnalyses: [] };
+  }
+  run.showDetails();
+  return true;
+}
+
 /** A human review: a reviewer's decision, raced against the SLA (escalation) and the expiry (rejection). */
-async function review({ state, policy, desk }: OnboardingRun, reasons: string[]): Promise<OnboardingDecision> {
+async function review(run: OnboardingRun, reasons: string[]): Promise<ReviewOutcome> {
+  const { state, policy, desk, events } = run;
   desk.open(reasons, needsSecondApproval(policy, state.checks));
+  events.emit('onboarding.review_required', {
+    reasons,
+    reviewEscalatesAt: state.reviewEscalatesAt ?? null,
+    reviewExpiresAt: state.reviewExpiresAt ?? null,
+  });
   const reviewOpenedAt = Date.now();
   log.info('Onboarding awaiting review', { reviewReasons: reasons });
-  let decided = await condition(() => desk.final !== undefined, parseDuration(policy.reviewSla), {
-    summary: 'review SLA',
-  });
+  const ended = () => desk.final !== undefined || desk.resubmission !== undefined;
+  let decided = await condition(ended, parseDuration(policy.reviewSla), { summary: 'review SLA' });
   if (!decided) {
     desk.escalate();
     log.warn('Review SLA passed; onboarding escalated');
-    decided = await condition(
-      () => desk.final !== undefined,
-      parseDuration(policy.reviewExpiry) - (Date.now() - reviewOpenedAt),
-      { summary: 'review expiry' },
-    );
+    decided = await condition(ended, parseDuration(policy.reviewExpiry) - (Date.now() - reviewOpenedAt), {
+      summary: 'review expiry',
+    });
   }
+  const requested = desk.takeResubmission();
+  if (requested) return { kind: 'resubmission', request: requested };
+  return { kind: 'decided', decision: reviewDecision(state, desk, decided, reasons) };
+}
+
+/** The decision that ends a review: the reviewer's, or the expiry's rejection. */
+function reviewDecision(state: OnboardingState, desk: ReviewDesk, decided: boolean, reasons: string[]) {
   const final = desk.final;
   if (!decided || !final) {
     return conclude(state, {
@@ -171,6 +262,13 @@ async function finish(run: OnboardingRun, decision: OnboardingDecision): Promise
   const { state, desk } = run;
   await run.recordDecision(decision);
   state.decision = decision;
+  run.events.emit('onboarding.decided', {
+    decision: decision.decision,
+    decidedByKind: decision.decidedByKind,
+    // A reviewer's reason is their free text: only the system's reasons, which are codes, go out.
+    reason: decision.decidedByKind === 'reviewer' ? null : decision.reason,
+    decidedAt: decision.decidedAt,
+  });
   run.setStatus(decision.decision);
   if (state.reviewOpenedAt) {
     // A reviewer's decision goes on the audit trail; any decision takes the case off the queue.
@@ -190,6 +288,7 @@ async function finish(run: OnboardingRun, decision: OnboardingDecision): Promise
   countDecision(decision);
   log.info('Onboarding decided', { decision: decision.decision, decidedByKind: decision.decidedByKind });
   await desk.settled();
+  await run.events.settled();
   await condition(allHandlersFinished);
   return decision;
 }

@@ -10,6 +10,7 @@ import {
   type OnboardingPolicy,
   type OnboardingState,
   type OnboardingStatus,
+  type ResubmissionRequest,
   type TimelineEntry,
 } from './onboarding-contract';
 import { handleClaims } from './claim-handlers';
@@ -37,6 +38,10 @@ export interface ReviewDeskContext {
 export interface ReviewDesk {
   /** The decision that ends the review, once one is accepted. */
   readonly final: FinalReview | undefined;
+  /** A resubmission request that ended this round of review, until the run takes it. */
+  readonly resubmission: ResubmissionRequest | undefined;
+  /** The run takes the request: the desk is ready for the next round. */
+  takeResubmission(): ResubmissionRequest | undefined;
   /** The case enters review: reasons, deadlines, and whether approving it takes two reviewers. */
   open(reasons: string[], secondApprovalRequired: boolean): void;
   /** The review SLA has passed. */
@@ -50,6 +55,7 @@ export interface ReviewDesk {
 export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskContext): ReviewDesk {
   const writes = reviewWrites(state, policy);
   let final: FinalReview | undefined;
+  let resubmission: ResubmissionRequest | undefined;
   let decidedRecorded = false;
 
   /** Whether this point writes the trail and the queue: always for new runs and new events (see REVIEW_CASE_TRACKING). */
@@ -60,6 +66,7 @@ export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskCon
     firstApproval: state.firstApproval,
     secondApprovalRequired: state.secondApprovalRequired,
     decided: final !== undefined,
+    resubmissionRounds: state.resubmissionRounds,
   });
 
   const core: DeskCore = {
@@ -88,6 +95,38 @@ export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskCon
       step('first_approval', `${review.reviewer} (${channel})`);
       return false;
     },
+    requestResubmission({ ask, reviewer, channel, note }) {
+      const now = Date.now();
+      const round = (state.resubmissionRounds ?? 0) + 1;
+      resubmission = {
+        ...ask,
+        round,
+        requestedBy: reviewer,
+        channel,
+        note,
+        requestedAt: new Date(now).toISOString(),
+        dueAt: new Date(now + parseDuration(policy.resubmissionDeadline)).toISOString(),
+      };
+      state.resubmissionRounds = round;
+      state.resubmission = resubmission;
+      delete state.claim;
+      delete state.firstApproval;
+      delete state.escalated;
+      setStatus('awaiting_resubmission');
+      step('resubmission_requested', `${ask.items.join(' and ')} by ${reviewer} (${ask.reasonCodes.join(', ')})`);
+      return Promise.all([
+        writes.audit({
+          kind: 'resubmission_requested',
+          actor: reviewer,
+          channel,
+          authenticated: true,
+          decision: 'request_resubmission',
+          reason: note,
+          resubmission: ask,
+        }),
+        writes.syncQueue(),
+      ]);
+    },
     recordFirstApproval: (reviewer, channel, reason, authenticated) =>
       Promise.all([
         writes.audit({
@@ -107,6 +146,14 @@ export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskCon
   return {
     get final() {
       return final;
+    },
+    get resubmission() {
+      return resubmission;
+    },
+    takeResubmission() {
+      const taken = resubmission;
+      resubmission = undefined;
+      return taken;
     },
     open(reasons, secondApprovalRequired) {
       const openedAt = Date.now();

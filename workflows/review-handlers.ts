@@ -14,6 +14,7 @@ import {
   type OnboardingState,
   type ReviewChannel,
   type ReviewDecision,
+  type ResubmissionAsk,
   type ReviewEntry,
   type TimelineEntry,
 } from './onboarding-contract';
@@ -54,6 +55,13 @@ export interface DeskCore {
     channel: ReviewChannel,
     identity?: Identity,
   ) => boolean;
+  /** A reviewer asks the applicant to resubmit: the run waits for it; resolves once it is on the trail. */
+  requestResubmission: (request: {
+    ask: ResubmissionAsk;
+    reviewer: string;
+    channel: 'console' | 'api' | 'cli';
+    note: string;
+  }) => Promise<unknown>;
   /** The audit row and queue version of a first approval. */
   recordFirstApproval: (
     reviewer: string,
@@ -101,7 +109,7 @@ async function decideBySignal(desk: DeskCore, raw: unknown): Promise<void> {
 }
 
 async function decideByUpdate(desk: DeskCore, raw: unknown): Promise<OnboardingState> {
-  const { assertion, channel, ...decision } = reviewUpdateSchema.parse(raw);
+  const { assertion, channel, resubmission, ...decision } = reviewUpdateSchema.parse(raw);
   // Since 0.3.0 the answer waits for the decision's audit row too (runs before it did not write one).
   const answerAfterTrail = desk.tracking();
   let identity: Identity | undefined;
@@ -118,7 +126,12 @@ async function decideByUpdate(desk: DeskCore, raw: unknown): Promise<OnboardingS
     if (refusal) throw refused(refusal, onRefused);
   }
   desk.recordMessage(raw, 'update', undefined);
-  if (desk.accept(decision, channel, identity)) {
+  if (decision.decision === 'request_resubmission') {
+    // Only the API's Updates ask for a resubmission (validators refuse one without an assertion).
+    await desk.requestResubmission({ ask: resubmission!, reviewer: decision.reviewer, channel, note: decision.reason });
+    return desk.state;
+  }
+  if (desk.accept({ ...decision, decision: decision.decision }, channel, identity)) {
     // Answer with the state once the decision is recorded, so the caller sees the outcome.
     await condition(() => desk.state.decision !== undefined && (!answerAfterTrail || desk.decidedRecorded));
     return desk.state;

@@ -22,9 +22,13 @@ export const REVIEW_REFUSALS = {
     'This case needs two approvals by signed-in reviewers; an approval by signal (name asserted) cannot be one of them.',
   second_approver_role_required:
     "The second approval must come from a reviewer with a role this onboarding's policy names.",
+  resubmission_rounds_exhausted:
+    'This onboarding has had as many resubmission requests as its policy allows; approve or reject it.',
+  resubmission_not_requested: 'This onboarding is not waiting for a resubmission.',
+  resubmission_mismatch: 'The resubmission does not give what was asked for.',
 } as const;
 
-/** A refusal code. `invalid_payload` is followed by `: <what was wrong>` in the workflow's message. */
+/** A refusal code. `invalid_payload` and `resubmission_mismatch` are followed by `: <what was wrong>` in the workflow's message. */
 export type ReviewRefusal = keyof typeof REVIEW_REFUSALS;
 
 export const REVIEW_REFUSAL_CODES = Object.keys(REVIEW_REFUSALS) as [ReviewRefusal, ...ReviewRefusal[]];
@@ -38,6 +42,7 @@ export function refusalCodeOf(message: string): ReviewRefusal | undefined {
 export function describeRefusal(message: string): string {
   const code = refusalCodeOf(message);
   if (!code) return 'The workflow refused this review message.';
-  const detail = code === 'invalid_payload' ? message.slice(code.length + 1).trim() : '';
+  const detail =
+    code === 'invalid_payload' || code === 'resubmission_mismatch' ? message.slice(code.length + 1).trim() : '';
   return detail ? `${REVIEW_REFUSALS[code]} ${detail}` : REVIEW_REFUSALS[code];
 }

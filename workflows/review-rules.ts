@@ -44,7 +44,10 @@ export interface Identity {
 }
 
 /** What the rules read of a case: where it stands, and whether a decision ending its review is taken. */
-export type DeskView = Pick<OnboardingState, 'status' | 'claim' | 'firstApproval' | 'secondApprovalRequired'> & {
+export type DeskView = Pick<
+  OnboardingState,
+  'status' | 'claim' | 'firstApproval' | 'secondApprovalRequired' | 'resubmissionRounds'
+> & {
   /** A reviewer's decision has ended the review; the run is recording it. */
   decided: boolean;
 };
@@ -58,7 +61,7 @@ export type Verdict<T> = { accepted: true; value: T } | { accepted: false; refus
 /** A decision as the rules weigh it: who, what, and through which channel. */
 export interface DecisionMessage {
   reviewer: string;
-  decision: 'approve' | 'reject';
+  decision: 'approve' | 'reject' | 'request_resubmission';
   channel: ReviewChannel;
   identity?: Identity;
 }
@@ -90,6 +93,9 @@ export function isClaimActive(claim: CaseClaim | undefined, now: number): claim 
   return claim !== undefined && Date.parse(claim.expiresAt) > now;
 }
 
+/** What of the policy the rules read. */
+type RulesPolicy = Pick<OnboardingPolicy, 'signalDecisions' | 'secondApproverRoles' | 'resubmissionRounds'>;
+
 const isDecided = (view: DeskView) => view.decided || FINAL_STATUSES.includes(view.status);
 const isReviewDue = (view: DeskView) => (REVIEW_STATUSES as readonly string[]).includes(view.status);
 
@@ -97,13 +103,16 @@ const isReviewDue = (view: DeskView) => (REVIEW_STATUSES as readonly string[]).i
 export function decisionRefusal(
   view: DeskView,
   message: DecisionMessage,
-  policy: Pick<OnboardingPolicy, 'signalDecisions' | 'secondApproverRoles'>,
+  policy: RulesPolicy,
   now: number,
 ): ReviewRefusal | undefined {
   if (message.channel === 'signal' && policy.signalDecisions === 'refused') return 'signal_decisions_refused';
   if (isDecided(view)) return 'already_decided';
   if (!isReviewDue(view)) return 'review_not_due';
   if (isClaimActive(view.claim, now) && view.claim.reviewer !== message.reviewer) return 'claimed_by_other';
+  if (message.decision === 'request_resubmission') {
+    return (view.resubmissionRounds ?? 0) < policy.resubmissionRounds ? undefined : 'resubmission_rounds_exhausted';
+  }
   if (message.decision !== 'approve') return undefined;
   if (!message.identity) {
     return view.firstApproval?.reviewer === message.reviewer ? 'second_approval_by_same_reviewer' : undefined;
@@ -160,8 +169,6 @@ function weigh<T>(parsed: z.ZodSafeParseResult<T>, refusal: (value: T) => Review
   const code = refusal(parsed.data);
   return code ? { accepted: false, refusal: code, message: code } : { accepted: true, value: parsed.data };
 }
-
-type RulesPolicy = Pick<OnboardingPolicy, 'signalDecisions' | 'secondApproverRoles'>;
 
 /**
  * A `reviewDecision` signal: the reviewer's name asserted by its sender. `since050`: weighed by

@@ -21,7 +21,7 @@ export interface AssertedUpdate {
   reviewer: string;
   channel: ReviewChannel;
   assertion: string;
-  decision?: 'approve' | 'reject';
+  decision?: 'approve' | 'reject' | 'request_resubmission';
   reason?: string;
 }
 

@@ -36,7 +36,8 @@ const RECORDING_WAIT_MS = 5_000;
 const FAILED_PRECONDITION = 9;
 
 const schema = {
-  summary: "Submit a review decision (reviewer token; the reviewer is the token's owner)",
+  summary:
+    "Submit a review decision, or ask the applicant to resubmit (reviewer token; the reviewer is the token's owner)",
   params: onboardingIdParams,
   headers: idempotencyHeaders,
   body: reviewBodySchema,
@@ -54,6 +55,7 @@ const schema = {
           'claimed_by_other',
           'second_approval_by_same_reviewer',
           'second_approver_role_required',
+          'resubmission_rounds_exhausted',
           'assertion_invalid',
           'invalid_payload',
         ],

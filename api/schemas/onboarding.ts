@@ -9,7 +9,9 @@ import { checkOutcomeSchema, checkTypeSchema } from '../../complycube/primitives
 import {
   onboardingPolicySchema,
   onboardingStatusSchema,
+  resubmissionAskSchema,
   reviewChannelSchema,
+  type ResubmissionRequest,
   type Approval,
   type CaseClaim,
   type CheckState,
@@ -67,6 +69,8 @@ export const timelineEntrySchema = z.strictObject({
     'claimed',
     'released',
     'first_approval',
+    'resubmission_requested',
+    'resubmitted',
     'decided',
   ]),
   detail: z.string().optional(),
@@ -86,7 +90,7 @@ export const decisionSchema = z.strictObject({
   onboardingId: id,
   workflowId: z.string(),
   runId: z.string(),
-  decision: z.enum(['approved', 'rejected', 'withdrawn']),
+  decision: z.enum(['approved', 'rejected', 'expired', 'withdrawn']),
   decidedByKind: z.enum(['automatic', 'reviewer', 'system']),
   decidedBy: z.string(),
   reason: z.string(),
@@ -103,6 +107,17 @@ export const decisionSchema = z.strictObject({
   recordedAt: at.optional().meta({ description: 'When the decision store recorded it' }),
 });
 
+export const resubmissionRequestSchema = z.strictObject({
+  ...resubmissionAskSchema.shape,
+  round: z.number().int(),
+  requestedBy: z.string(),
+  channel: z.enum(['console', 'api', 'cli']),
+  note: z.string().meta({ description: "The reviewer's note (shown to reviewers; not sent to webhooks)" }),
+  requestedAt: at,
+  dueAt: at.meta({ description: 'Past it without a resubmission, the onboarding ends `expired`' }),
+});
+
+sameShape<z.infer<typeof resubmissionRequestSchema>, ResubmissionRequest>(true);
 sameShape<z.infer<typeof checkStateSchema>, CheckState>(true);
 sameShape<z.infer<typeof claimSchema>, CaseClaim>(true);
 sameShape<z.infer<typeof approvalSchema>, Approval>(true);
@@ -153,6 +168,14 @@ export const onboardingViewSchema = z
     secondApprovalRequired: z.boolean(),
     claim: claimSchema.optional().meta({ description: 'Shown only while it holds' }),
     firstApproval: approvalSchema.optional(),
+    resubmission: resubmissionRequestSchema
+      .optional()
+      .meta({ description: 'While `awaiting_resubmission`: what the applicant was asked for, and until when' }),
+    resubmissionRounds: z.number().int().meta({ description: 'Resubmissions requested so far' }),
+    supersededChecks: z
+      .array(checkStateSchema)
+      .optional()
+      .meta({ description: 'Checks a resubmission replaced, oldest first' }),
     timeline: z.array(timelineEntrySchema),
     policy: z.strictObject(onboardingPolicySchema.shape).partial().meta({ description: 'The run’s timing policy' }),
     reviews: z.array(reviewEntrySchema),
@@ -162,7 +185,15 @@ export const onboardingViewSchema = z
   })
   .meta({
     examples: [
-      { ...example, escalated: false, secondApprovalRequired: true, timeline: [], reviews: [], refusedReviews: 0 },
+      {
+        ...example,
+        escalated: false,
+        secondApprovalRequired: true,
+        resubmissionRounds: 0,
+        timeline: [],
+        reviews: [],
+        refusedReviews: 0,
+      },
     ],
   });
 
@@ -171,7 +202,7 @@ export const decidedOnboardingViewSchema = z.strictObject({
   onboardingId: id,
   workflowId: z.string(),
   runId: z.string(),
-  status: z.enum(['approved', 'rejected', 'withdrawn']),
+  status: z.enum(['approved', 'rejected', 'expired', 'withdrawn']),
   startedAt: at,
   checks: z.array(checkStateSchema),
   reviewReasons: z.array(z.string()),
@@ -204,7 +235,15 @@ export const anyOnboardingViewSchema = z
   .union([onboardingViewSchema, decidedOnboardingViewSchema, partialOnboardingViewSchema])
   .meta({
     examples: [
-      { ...example, escalated: false, secondApprovalRequired: true, timeline: [], reviews: [], refusedReviews: 0 },
+      {
+        ...example,
+        escalated: false,
+        secondApprovalRequired: true,
+        resubmissionRounds: 0,
+        timeline: [],
+        reviews: [],
+        refusedReviews: 0,
+      },
     ],
   });
 

@@ -1,7 +1,12 @@
 /** A reviewer's side of a case: the decision's body and answers, the audit trail and the evidence. */
 import { z } from 'zod';
 import { checkOutcomeSchema, checkTypeSchema } from '../../complycube/primitives';
-import { reviewChannelSchema, reviewDecisionSchema, type ReviewAction } from '../../workflows/onboarding-contract';
+import {
+  resubmissionAskSchema,
+  reviewChannelSchema,
+  reviewDecisionSchema,
+  type ReviewAction,
+} from '../../workflows/onboarding-contract';
 import { onboardingLinksSchema } from './common';
 import { sameShape } from './same-shape';
 
@@ -9,13 +14,34 @@ import { sameShape } from './same-shape';
 export const reviewBodySchema = reviewDecisionSchema
   .omit({ reviewer: true })
   .extend({
+    decision: z.enum(['approve', 'reject', 'request_resubmission']).meta({
+      description: '`request_resubmission` (since 0.8.0) asks the applicant for what `resubmission` names',
+    }),
     reason: reviewDecisionSchema.shape.reason.refine(
       // eslint-disable-next-line no-control-regex -- matching control characters is the point
       (reason) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason),
       'must not contain control characters',
     ),
+    resubmission: resubmissionAskSchema.optional().meta({
+      description:
+        'With `request_resubmission` only: the items (`document`, `live_video`) and reason codes (docs/resubmission.md); ' +
+        '`reason` is the note',
+    }),
   })
-  .meta({ examples: [{ decision: 'approve', reason: 'Watchlist hit is a namesake; date of birth differs.' }] });
+  .refine((body) => (body.decision === 'request_resubmission') === (body.resubmission !== undefined), {
+    message: 'resubmission is required with request_resubmission, and only with it',
+    path: ['resubmission'],
+  })
+  .meta({
+    examples: [
+      { decision: 'approve', reason: 'Watchlist hit is a namesake; date of birth differs.' },
+      {
+        decision: 'request_resubmission',
+        reason: 'The passport photo page is cut off at the bottom.',
+        resubmission: { items: ['document'], reasonCodes: ['document_incomplete'] },
+      },
+    ],
+  });
 
 /** Accepted, but the decision is still being recorded: follow the link. */
 export const decisionRecordingSchema = z.strictObject({
@@ -30,12 +56,15 @@ export const reviewActionSchema = z.strictObject({
   onboardingId: z.string(),
   workflowId: z.string(),
   runId: z.string(),
-  kind: z.enum(['claim', 'release', 'first_approval', 'decision', 'refused']),
+  kind: z.enum(['claim', 'release', 'first_approval', 'decision', 'resubmission_requested', 'refused']),
   actor: z.string(),
   channel: reviewChannelSchema,
   authenticated: z.boolean().meta({ description: "False when the actor's name is only asserted (a signal)" }),
-  decision: z.enum(['approve', 'reject']).optional(),
+  decision: z.enum(['approve', 'reject', 'request_resubmission']).optional(),
   reason: z.string().optional(),
+  resubmission: resubmissionAskSchema
+    .optional()
+    .meta({ description: 'For `resubmission_requested`: what the applicant was asked for, and why' }),
   refusal: z.string().optional().meta({ description: 'For `refused`: why, a code of the refusal union' }),
   at: z.string(),
 });

@@ -9,7 +9,7 @@ import { createLiveVideo } from '../resources/live-videos';
 import { type EmulatorState } from '../state';
 
 /** A 1x1 JPEG, enough for the emulator's image check. */
-const FRONT_IMAGE =
+export const FRONT_IMAGE =
   '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAAA//EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AN//Z';
 
 const applicantBodySchema = z.strictObject({

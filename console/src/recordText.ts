@@ -9,6 +9,7 @@ const KINDS: Record<LedgerEntry['kind'], string> = {
   claim: 'Claimed',
   release: 'Released',
   first_approval: 'First approval',
+  resubmission_requested: 'Resubmission requested',
   decision: 'Decision',
   refused: 'Refused',
   decision_recorded: 'Decision recorded',

@@ -6,13 +6,35 @@
 import type { DataConverter } from '@temporalio/common';
 import { createOnboardingActivities } from '../../activities/onboarding-activities';
 import { ComplyCubeClient } from '../../complycube/client';
-import { EMULATOR_KEY } from '../../system/in-process-credentials';
+import { EMULATOR_KEY, PAYLOAD_CODEC_KEYS } from '../../system/in-process-credentials';
 import { createOnboardingWorker, type OnboardingWorker } from '../../worker/create-worker';
 import { promoteWhenPolling } from '../../worker/deployment';
 import type { WorkflowBuild } from '../../worker/workflow-build';
-import { complyCubeTaskQueue } from '../../workflows/onboarding-contract';
+import { createWebhookActivities } from '../../activities/webhook-activities';
+import { parseCodecKeyring } from '../../security/payload-codec';
+import { LOOPBACK_CIDRS, parseAllowedCidrs } from '../../webhooks/address-guard';
+import { endpointSecrets } from '../../webhooks/endpoint-secrets';
+import { startDeliveryWorkflow } from '../../webhooks/start-delivery';
+import { complyCubeTaskQueue, webhooksTaskQueue } from '../../workflows/onboarding-contract';
 import { TEST_KEYRING } from './review-assertions';
 import { TEST_DEPLOYMENT, type TestSystem } from './system';
+
+/** The outbound webhooks' activities on a test system, as the product wires them (loopback receivers allowed). */
+export function testWebhookActivities({
+  store,
+  client,
+  taskQueue,
+}: Pick<TestSystem, 'store' | 'client' | 'taskQueue'>) {
+  return createWebhookActivities({
+    store,
+    secrets: endpointSecrets(parseCodecKeyring(PAYLOAD_CODEC_KEYS)),
+    startDelivery: async (deliveryId) => {
+      await startDeliveryWorkflow(client, { taskQueue, deliveryId, retryFor: '72h' });
+    },
+    allowedCidrs: parseAllowedCidrs(LOOPBACK_CIDRS.join(',')),
+    timeoutMs: 5_000,
+  });
+}
 
 export function buildWorkers(system: () => TestSystem) {
   const started: { worker: OnboardingWorker; run: Promise<void> }[] = [];
@@ -32,6 +54,7 @@ export function buildWorkers(system: () => TestSystem) {
           store,
           reviewKeys: TEST_KEYRING,
         }),
+        webhookActivities: testWebhookActivities(system()),
       });
       const entry = { worker, run: worker.run() };
       started.push(entry);
@@ -40,7 +63,7 @@ export function buildWorkers(system: () => TestSystem) {
         version: { deploymentName: TEST_DEPLOYMENT, buildId: build.buildId },
         policy: 'always',
         taskQueues: [taskQueue],
-        activityTaskQueues: [complyCubeTaskQueue(taskQueue)],
+        activityTaskQueues: [complyCubeTaskQueue(taskQueue), webhooksTaskQueue(taskQueue)],
       });
       return async () => {
         worker.shutdown();

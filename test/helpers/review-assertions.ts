@@ -8,7 +8,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { parseKeyring, type ReviewKeyring } from '../../security/keyring';
 import { signReviewAssertion } from '../../security/review-assertions';
 import { REVIEW_ASSERTION_KEYS } from '../../system/in-process-credentials';
-import type { AssertedAction, ReviewChannel } from '../../workflows/onboarding-contract';
+import type { AssertedAction, ResubmissionAsk, ReviewChannel } from '../../workflows/onboarding-contract';
 
 export const TEST_KEYRING: ReviewKeyring = parseKeyring(REVIEW_ASSERTION_KEYS);
 
@@ -21,8 +21,9 @@ const UPDATE_OF: Record<AssertedAction, string> = {
 export interface ReviewMessage {
   reviewer: string;
   channel?: Exclude<ReviewChannel, 'signal'>;
-  decision?: 'approve' | 'reject';
+  decision?: 'approve' | 'reject' | 'request_resubmission';
   reason?: string;
+  resubmission?: ResubmissionAsk;
 }
 
 export interface AssertionOptions {

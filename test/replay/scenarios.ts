@@ -210,4 +210,44 @@ export const SCENARIOS: Scenario[] = [
       return settle(handle);
     },
   },
+  {
+    // 0.8.0: a reviewer asks for a new document; the backend sends it; only the enhanced identity
+    // check runs again, comes back clear, and the onboarding is approved as any clear one is.
+    name: 'resubmission-document-then-approved',
+    async run(system) {
+      const applicant = await system.seed();
+      await system.control(`/clients/${applicant.clientId}/behaviour`, {
+        enhanced_identity_check: { outcome: 'attention' },
+      });
+      const handle = await system.start(applicant);
+      await system.waitForStatus(handle, 'awaiting_review');
+      await sendAsserted(handle, 'decide', {
+        decision: 'request_resubmission',
+        reviewer: 'reviewer-alice',
+        reason: 'photo unreadable',
+        resubmission: { items: ['document'], reasonCodes: ['document_unreadable'] },
+      });
+      await system.control(`/clients/${applicant.clientId}/behaviour`, {
+        enhanced_identity_check: { outcome: 'clear' },
+      });
+      const documentId = await system.newDocument(applicant.clientId);
+      await handle.executeUpdate('submitResubmission', { args: [{ documentId }] });
+      return settle(handle);
+    },
+  },
+  {
+    // 0.8.0: a resubmission asked for and never given: the onboarding ends expired at the deadline.
+    name: 'resubmission-never-came-expired',
+    async run(system) {
+      const handle = await system.start(await system.seed({ lastName: 'attention' }), { resubmissionDeadline: '2s' });
+      await system.waitForStatus(handle, 'awaiting_review');
+      await sendAsserted(handle, 'decide', {
+        decision: 'request_resubmission',
+        reviewer: 'reviewer-bob',
+        reason: 'video too dark',
+        resubmission: { items: ['live_video'], reasonCodes: ['live_video_quality', 'other'] },
+      });
+      return settle(handle);
+    },
+  },
 ];

@@ -3,6 +3,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CheckCompleted, ClaimRequest, ReviewDecision, ReviewUpdate } from './payloads';
+import type { Resubmission } from './resubmission';
 import type { OnboardingState } from './state';
 
 export const getStateQuery = defineQuery<OnboardingState>('getState');
@@ -16,6 +17,8 @@ export const submitReviewUpdate = defineUpdate<OnboardingState, [ReviewUpdate]>(
 export const claimCaseUpdate = defineUpdate<OnboardingState, [ClaimRequest]>('claimCase');
 /** The claim's holder lets the case go. */
 export const releaseCaseUpdate = defineUpdate<OnboardingState, [ClaimRequest]>('releaseCase');
+/** The onboarding backend's answer to a resubmission request: the new document and/or live video (since 0.8.0). */
+export const submitResubmissionUpdate = defineUpdate<OnboardingState, [Resubmission]>('submitResubmission');
 /** Writes the case to the review queue again (after an upgrade, for cases that entered review before). */
 export const syncReviewCaseUpdate = defineUpdate<OnboardingState, []>('syncReviewCase');
 
@@ -28,5 +31,7 @@ export const HANDLER_DESCRIPTIONS = {
   submitReview: 'A reviewer decides, through the API or the CLI, which name the reviewer.',
   claimCase: 'A reviewer takes the case for the claim lease: {"reviewer":"name","channel":"cli"}.',
   releaseCase: 'The claim\'s holder lets the case go: {"reviewer":"name","channel":"cli"}.',
+  submitResubmission:
+    'The applicant resubmitted what a reviewer asked for: {"documentId":"…"} and/or {"liveVideoId":"…"}. Sent by the API.',
   syncReviewCase: 'Operators: writes the case to the review queue again (after an upgrade).',
 } as const;

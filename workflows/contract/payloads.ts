@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { checkOutcomeSchema, checkStatusSchema, complyCubeIdSchema } from '../../complycube/primitives';
 import { policyOverridesSchema } from './policy';
+import { resubmissionAskSchema } from './resubmission';
 
 export const onboardingRequestSchema = z.strictObject({
   clientId: complyCubeIdSchema,
@@ -53,10 +54,18 @@ export const reviewAssertionSchema = z
   .regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'must be a compact JWS issued by the API');
 
 /** A decision as the `submitReview` update carries it: from the API, which authenticated the reviewer. */
-export const reviewUpdateSchema = reviewDecisionSchema.extend({
-  channel: updateChannelSchema.default('api'),
-  assertion: reviewAssertionSchema.optional(),
-});
+export const reviewUpdateSchema = reviewDecisionSchema
+  .extend({
+    /** Since 0.8.0 an Update may also ask the applicant to resubmit (`resubmission` says what and why). */
+    decision: z.enum(['approve', 'reject', 'request_resubmission']),
+    resubmission: resubmissionAskSchema.optional(),
+    channel: updateChannelSchema.default('api'),
+    assertion: reviewAssertionSchema.optional(),
+  })
+  .refine((review) => (review.decision === 'request_resubmission') === (review.resubmission !== undefined), {
+    message: 'resubmission is required with request_resubmission, and only with it',
+    path: ['resubmission'],
+  });
 export type ReviewUpdate = z.input<typeof reviewUpdateSchema>;
 
 /** Who claims or releases a case, through what, and the API's assertion of it. */
@@ -79,7 +88,7 @@ export interface AssertedMessage {
   action: AssertedAction;
   /** The Update's ID: an assertion is good for that one Update. */
   updateId: string;
-  decision?: 'approve' | 'reject';
+  decision?: 'approve' | 'reject' | 'request_resubmission';
   reason?: string;
 }
 

@@ -32,6 +32,7 @@ export const secondApproverRolesSchema = z
   .min(1)
   .max(2);
 export type SecondApproverRole = z.infer<typeof secondApproverRolesSchema>[number];
+export const resubmissionRoundsSchema = z.number().int().min(0).max(5);
 
 /**
  * One onboarding's timing policy. It is resolved in full when the onboarding starts (the API and
@@ -63,6 +64,10 @@ export const onboardingPolicySchema = z
     secondApproverRoles: secondApproverRolesSchema,
     /** How long a reviewer's claim on a case holds unless released or renewed. */
     claimLease: durationSchema,
+    /** How long the applicant has to resubmit what a reviewer asked for; past it the case ends `expired`. */
+    resubmissionDeadline: durationSchema,
+    /** How many times a reviewer may ask for a resubmission in one onboarding (0: never). */
+    resubmissionRounds: resubmissionRoundsSchema,
   })
   .refine((policy) => parseDuration(policy.reviewExpiry) > parseDuration(policy.reviewSla), {
     message: 'reviewExpiry must be longer than reviewSla',
@@ -82,6 +87,8 @@ export const DEFAULT_POLICY: OnboardingPolicy = {
   signalDecisions: 'refused',
   secondApproverRoles: ['reviewer', 'senior_reviewer'],
   claimLease: '15m',
+  resubmissionDeadline: '14d',
+  resubmissionRounds: 2,
 };
 
 /** Some of a policy's fields: what an input may carry (runs started by 0.1.0 carry none or a few). */
@@ -96,6 +103,8 @@ export const policyOverridesSchema = z.strictObject({
   signalDecisions: signalDecisionsSchema.optional(),
   secondApproverRoles: secondApproverRolesSchema.optional(),
   claimLease: durationSchema.optional(),
+  resubmissionDeadline: durationSchema.optional(),
+  resubmissionRounds: resubmissionRoundsSchema.optional(),
 });
 export type PolicyOverrides = z.infer<typeof policyOverridesSchema>;
 

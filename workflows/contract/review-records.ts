@@ -3,6 +3,7 @@
  * the review queue, and each review message as it arrived.
  */
 import type { ReviewChannel } from './payloads';
+import type { ResubmissionAsk } from './resubmission';
 import type { OnboardingStatus } from './workflow';
 
 /** A reviewer's hold on a case, so that two reviewers do not work it at once. */
@@ -37,13 +38,15 @@ export interface ReviewAction {
   onboardingId: string;
   workflowId: string;
   runId: string;
-  kind: 'claim' | 'release' | 'first_approval' | 'decision' | 'refused';
+  kind: 'claim' | 'release' | 'first_approval' | 'decision' | 'resubmission_requested' | 'refused';
   actor: string;
   channel: ReviewChannel;
   /** False when the actor's name is only asserted: a signal, or an assertion the worker could not verify. */
   authenticated: boolean;
-  decision?: 'approve' | 'reject';
+  decision?: 'approve' | 'reject' | 'request_resubmission';
   reason?: string;
+  /** For `resubmission_requested`: what the applicant was asked for, and why (since 0.8.0). */
+  resubmission?: ResubmissionAsk;
   /** For `refused`: why (`claimed_by_other`, `review_not_due`, …). */
   refusal?: string;
   at: string;

@@ -6,6 +6,7 @@ import type { CheckOutcome, CheckType } from '../../complycube/primitives';
 import type { ReviewChannel } from './payloads';
 import type { OnboardingPolicy } from './policy';
 import type { Approval, CaseClaim, ReviewEntry } from './review-records';
+import type { ResubmissionRequest } from './resubmission';
 import type { OnboardingStatus } from './workflow';
 
 /** Where one check stands in the workflow. `timed_out` and `error` are the workflow's own verdicts. */
@@ -37,12 +38,14 @@ export interface TimelineEntry {
     | 'claimed'
     | 'released'
     | 'first_approval'
+    | 'resubmission_requested'
+    | 'resubmitted'
     | 'decided';
   /** IDs and verdicts only: the check type, the check ID, the outcome, the reviewer. */
   detail?: string;
 }
 
-export type DecisionOutcome = 'approved' | 'rejected' | 'withdrawn';
+export type DecisionOutcome = 'approved' | 'rejected' | 'expired' | 'withdrawn';
 export type DecidedByKind = 'automatic' | 'reviewer' | 'system';
 
 /** The final decision: the workflow's result, and the row the decision store keeps. */
@@ -54,7 +57,7 @@ export interface OnboardingDecision {
   decidedByKind: DecidedByKind;
   /** `automatic`, the reviewer's identity, or `system`. */
   decidedBy: string;
-  /** `all_checks_clear`, the reviewer's reason, `review_expired`, or `withdrawn`. */
+  /** `all_checks_clear`, the reviewer's reason, `review_expired`, `resubmission_expired`, or `withdrawn`. */
   reason: string;
   /** Why the case went to review, if it did. */
   reviewReasons: string[];
@@ -100,5 +103,13 @@ export interface OnboardingState {
   refusedReviews: number;
   /** Completion notices that matched no check of this run, or repeated one already handled. */
   ignoredNotices: number;
+  /** The resubmission asked of the applicant, while the run waits for it (since 0.8.0). */
+  resubmission?: ResubmissionRequest;
+  /** Resubmission rounds requested so far; the policy caps them. */
+  resubmissionRounds?: number;
+  /** Checks this run ran before a resubmission replaced them, oldest first: the evidence stays visible. */
+  supersededChecks?: CheckState[];
+  /** Outbound events this run has emitted: the last one's sequence number (since 0.8.0). */
+  eventSequence?: number;
   decision?: OnboardingDecision;
 }

@@ -41,13 +41,16 @@ export const onboardingStatusSchema = z.enum([
   'awaiting_review',
   'escalated',
   'awaiting_second_approval',
+  'awaiting_resubmission',
   'approved',
   'rejected',
+  'expired',
   'withdrawn',
 ]);
 /** Where an onboarding stands; kept in the `OnboardingStatus` search attribute too. */
 export type OnboardingStatus = z.infer<typeof onboardingStatusSchema>;
-export const FINAL_STATUSES: readonly OnboardingStatus[] = ['approved', 'rejected', 'withdrawn'];
+/** `expired`: a resubmission was requested and never came before the policy's deadline (since 0.8.0). */
+export const FINAL_STATUSES: readonly OnboardingStatus[] = ['approved', 'rejected', 'expired', 'withdrawn'];
 /** The statuses of a case on the review desk: a reviewer's decision is due. */
 export const REVIEW_STATUSES = ['awaiting_review', 'escalated', 'awaiting_second_approval'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];

@@ -1,0 +1,97 @@
+/**
+ * Outbound webhooks' activities (docs/webhooks.md). `publishEvent` runs on the onboarding task
+ * queue: it writes a run's event to the outbox with one delivery per subscribed endpoint, and starts
+ * a delivery workflow for each. `deliverWebhook` and `markDeliveryFailed` run on the webhooks task
+ * queue, so a slow or hanging receiver holds only that queue's slots, never a check's.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { activityInfo, log } from '@temporalio/activity';
+import type { WebhookDeliveryMetrics } from '../observability/webhook-metrics';
+import type { OutboundWebhooks } from '../store/outbound-webhooks';
+import type { AllowedCidrs } from '../webhooks/address-guard';
+import type { EndpointSecrets } from '../webhooks/endpoint-secrets';
+import { postWebhook } from '../webhooks/post-webhook';
+import { eventBody, signedHeaders } from '../webhooks/signed-message';
+import type { OutboundEvent } from '../workflows/onboarding-contract';
+
+export interface WebhookActivityDependencies {
+  store: OutboundWebhooks;
+  secrets: EndpointSecrets;
+  /** Starts the delivery's workflow once; a second start of the same delivery does nothing. */
+  startDelivery: (deliveryId: string) => Promise<void>;
+  /** Addresses a receiver may have besides public ones (`OUTBOUND_WEBHOOK_ALLOWED_CIDRS`). */
+  allowedCidrs: AllowedCidrs;
+  /** One attempt's deadline: connect, answer and body. */
+  timeoutMs: number;
+  metrics?: WebhookDeliveryMetrics;
+}
+
+/** Failure types a delivery is not retried after. */
+export const WEBHOOK_FAILURES = {
+  EndpointDeleted: 'WebhookEndpointDeleted',
+  Refused: 'WebhookDeliveryRefused',
+  Failed: 'WebhookDeliveryFailed',
+} as const;
+
+export function createWebhookActivities(deps: WebhookActivityDependencies) {
+  const { store, secrets, metrics } = deps;
+  return {
+    /** The event in the outbox, and a delivery started for each endpoint it is for. */
+    async publishEvent(event: OutboundEvent): Promise<number> {
+      const deliveries = await store.recordOutboundEvent(event, eventBody(event));
+      const pending = deliveries.filter((delivery) => delivery.status === 'pending');
+      for (const delivery of pending) await deps.startDelivery(delivery.id);
+      return pending.length;
+    },
+
+    /** One attempt at sending a delivery; throws to be retried (or not) by the delivery workflow. */
+    async deliverWebhook(deliveryId: string): Promise<'delivered' | 'already_delivered'> {
+      const job = await store.deliveryJob(deliveryId);
+      if (!job) throw ApplicationFailure.nonRetryable(`no delivery ${deliveryId}`, WEBHOOK_FAILURES.EndpointDeleted);
+      const { delivery, endpoint, body } = job;
+      if (delivery.status === 'delivered') return 'already_delivered';
+      if (endpoint.deletedAt) {
+        throw ApplicationFailure.nonRetryable('the endpoint was deleted', WEBHOOK_FAILURES.EndpointDeleted);
+      }
+      const secret = secrets.open(endpoint.id, endpoint.sealedSecret);
+      const result = await postWebhook({
+        url: endpoint.url,
+        headers: signedHeaders(secret, delivery.eventId, body, new Date()),
+        body,
+        timeoutMs: deps.timeoutMs,
+        allowed: deps.allowedCidrs,
+      });
+      await store.recordDeliveryAttempt(deliveryId, {
+        delivered: result.delivered,
+        ...(result.status !== undefined ? { statusCode: result.status } : {}),
+        ...(!result.delivered ? { error: result.error } : {}),
+      });
+      if (result.delivered) {
+        metrics?.delivery('delivered', delivery.eventType);
+        return 'delivered';
+      }
+      metrics?.delivery('retrying', delivery.eventType);
+      log.warn('Webhook delivery attempt failed', {
+        deliveryId,
+        endpointId: endpoint.id,
+        eventType: delivery.eventType,
+        attempt: activityInfo().attempt,
+        error: result.error,
+      });
+      throw ApplicationFailure.create({
+        message: result.error,
+        type: result.retryable ? WEBHOOK_FAILURES.Failed : WEBHOOK_FAILURES.Refused,
+        nonRetryable: !result.retryable,
+      });
+    },
+
+    /** The delivery is given up: its retries ran out, or it can never succeed. */
+    async markDeliveryFailed(deliveryId: string, error: string): Promise<void> {
+      await store.markDeliveryFailed(deliveryId, error);
+      const job = await store.deliveryJob(deliveryId);
+      metrics?.delivery('failed', job?.delivery.eventType ?? 'unknown');
+    },
+  };
+}
+
+export type WebhookActivities = ReturnType<typeof createWebhookActivities>;

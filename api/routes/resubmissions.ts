@@ -1,0 +1,100 @@
+/**
+ * The onboarding backend's answer to a resubmission request (docs/resubmission.md): the new
+ * document and/or live video the applicant gave, as the run's `submitResubmission` Update. The run
+ * checks them again at once; the answer is the run's state with its checks running. A retry with
+ * the same Idempotency-Key is the same Update, so the check is never created twice.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  onboardingWorkflowId,
+  resubmissionSchema,
+  submitResubmissionUpdate,
+} from '../../workflows/onboarding-contract';
+import { presentState, type ApiContext } from '../context';
+import { grpcCodeOf, HttpError } from '../errors';
+import { derivedId, idempotencyKeyOf, idempotent, type Answer } from '../idempotency';
+import { refusalError, refusalsDescribed } from '../refusals';
+import { AUTH_ERRORS, errors, idempotencyHeaders, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
+import { onboardingViewSchema } from '../schemas/onboarding';
+import type { RouteGroup } from './plugin';
+
+const ROUTE = 'POST /v1/onboardings/:onboardingId/resubmissions';
+const FAILED_PRECONDITION = 9;
+
+const body = resubmissionSchema.meta({
+  description: 'The new ComplyCube objects: documentId for a document asked for, liveVideoId for a live video',
+  examples: [{ documentId: '6b2c3d4e5f60718293a4b5c6' }],
+});
+
+export const resubmissionRoutes: RouteGroup = async (app, { context }) => {
+  app.post(
+    '/v1/onboardings/:onboardingId/resubmissions',
+    {
+      onRequest: context.requireRole('service'),
+      schema: {
+        summary: 'Gives what a resubmission request asked for; the affected check runs again (service token)',
+        params: onboardingIdParams,
+        headers: idempotencyHeaders,
+        body,
+        response: {
+          200: onboardingViewSchema.meta({ description: 'Taken: the onboarding, its affected check running again' }),
+          ...errors({
+            400: 'Invalid body, or invalid_idempotency_key',
+            ...AUTH_ERRORS,
+            404: 'Unknown onboarding',
+            409: refusalsDescribed(
+              ['resubmission_not_requested', 'resubmission_mismatch', 'invalid_payload'],
+              ['already_decided: the onboarding has ended', 'idempotency_key_in_progress'],
+            ),
+            422: 'idempotency_key_reused: the key was used for another request',
+            503: UNAVAILABLE,
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { onboardingId } = request.params;
+      const key = idempotencyKeyOf(request);
+      const updateId = key ? derivedId('resubmission', ROUTE, request, key) : randomUUID();
+      return idempotent(context, request, reply, ROUTE, { onboardingId, ...request.body }, () =>
+        resubmit(context, onboardingId, request.body, updateId),
+      );
+    },
+  );
+};
+
+async function resubmit(
+  context: ApiContext,
+  onboardingId: string,
+  answer: { documentId?: string | undefined; liveVideoId?: string | undefined },
+  updateId: string,
+): Promise<Answer> {
+  const handle = context.temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
+  try {
+    const state = await context.withDeadline(() =>
+      handle.executeUpdate(submitResubmissionUpdate, {
+        args: [
+          {
+            ...(answer.documentId ? { documentId: answer.documentId } : {}),
+            ...(answer.liveVideoId ? { liveVideoId: answer.liveVideoId } : {}),
+          },
+        ],
+        updateId,
+      }),
+    );
+    return { statusCode: 200, body: presentState(state) };
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      throw await refusalError(context, onboardingId, error.cause?.message ?? 'resubmission_not_requested');
+    }
+    if (error instanceof WorkflowNotFoundError || grpcCodeOf(error) === FAILED_PRECONDITION) {
+      const decided = (await context.store.decisionsFor(onboardingId)).length > 0;
+      if (decided || !(error instanceof WorkflowNotFoundError)) {
+        throw new HttpError(409, 'already_decided', 'This onboarding has ended');
+      }
+      throw new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
+    }
+    throw error;
+  }
+}

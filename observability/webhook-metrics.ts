@@ -1,0 +1,58 @@
+/**
+ * Outbound webhook metrics (docs/webhooks.md). A worker counts delivery attempts through the
+ * Temporal SDK's meter (its `/metrics`); the API serves the backlog, read from the store at scrape
+ * time, since only the store knows what is still undelivered across the fleet. Labels: event
+ * types and outcomes only, never an endpoint's URL or an onboarding's ID.
+ */
+import type { MetricMeter } from '@temporalio/common';
+import { Gauge, type Registry } from 'prom-client';
+
+export const WEBHOOK_DELIVERIES = 'kyc_outbound_webhook_deliveries';
+
+/** `delivered`; `retrying`: an attempt failed and will be tried again; `failed`: given up. */
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed';
+
+export interface WebhookDeliveryMetrics {
+  delivery(outcome: DeliveryOutcome, eventType: string): void;
+}
+
+export function webhookDeliveryMetricsOn(meter: MetricMeter): WebhookDeliveryMetrics {
+  const deliveries = meter.createCounter(
+    WEBHOOK_DELIVERIES,
+    'attempts',
+    'Outbound webhook delivery attempts by outcome and event type',
+  );
+  return { delivery: (outcome, eventType) => deliveries.add(1, { outcome, event_type: eventType }) };
+}
+
+/** The backlog's gauges on the API's registry, read from `summary` when Prometheus scrapes. */
+export function registerWebhookBacklog(
+  registry: Registry,
+  summary: () => Promise<{ count: number; oldestAgeSeconds: number }>,
+): void {
+  let cached: { at: number; value: Promise<{ count: number; oldestAgeSeconds: number }> } | undefined;
+  const read = () => {
+    if (!cached || Date.now() - cached.at > 1_000) {
+      const value = summary();
+      cached = { at: Date.now(), value };
+      value.catch(() => (cached = undefined));
+    }
+    return cached.value;
+  };
+  new Gauge({
+    name: 'kyc_outbound_webhooks_undelivered',
+    help: 'Outbound webhook deliveries not yet delivered nor given up',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).count);
+    },
+  });
+  new Gauge({
+    name: 'kyc_outbound_webhooks_oldest_undelivered_age_seconds',
+    help: 'Age of the oldest outbound webhook delivery not yet delivered nor given up (0 when none)',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).oldestAgeSeconds);
+    },
+  });
+}

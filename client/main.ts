@@ -16,6 +16,7 @@ import {
   auditCommand,
   eraseCommand,
   claimCommand,
+  resubmitCommand,
   reviewCommand,
   syncReviewQueueCommand,
   type ReviewCommandContext,
@@ -35,12 +36,24 @@ const OPTIONS = {
   decision: { type: 'string' },
   reason: { type: 'string' },
   reviewer: { type: 'string' },
+  items: { type: 'string' },
+  reasons: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-const NEEDS_ID: readonly CommandName[] = ['show', 'claim', 'release', 'review', 'audit', 'withdraw', 'erase'];
+const NEEDS_ID: readonly CommandName[] = [
+  'show',
+  'claim',
+  'release',
+  'review',
+  'resubmit',
+  'audit',
+  'withdraw',
+  'erase',
+];
+const THROUGH_THE_API: readonly CommandName[] = ['claim', 'release', 'review', 'resubmit', 'erase'];
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
@@ -68,6 +81,7 @@ async function run(desk: ReviewCommandContext, command: CommandName, values: Val
     case 'claim':
     case 'release':
     case 'review':
+    case 'resubmit':
     case 'erase':
       throw new Error(`${command} goes through the API`);
     case 'audit':
@@ -94,11 +108,12 @@ async function main(argv: string[]): Promise<void> {
   }
   if (NEEDS_ID.includes(first) && !positionals[0]) throw new UsageError(`${first} needs an ONBOARDING_ID.`, first);
   const config = loadConfig();
-  if (first === 'claim' || first === 'release' || first === 'review' || first === 'erase') {
+  if (THROUGH_THE_API.includes(first)) {
     // No Temporal connection: the API authenticates the reviewer and sends the Update.
     const reviewer = { env: process.env, print };
     if (first === 'erase') return eraseCommand(reviewer, positionals[0]!);
     if (first === 'review') return reviewCommand(reviewer, positionals[0]!, values);
+    if (first === 'resubmit') return resubmitCommand(reviewer, positionals[0]!, values);
     return claimCommand(reviewer, positionals[0]!, values.reviewer, first === 'release');
   }
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal)).catch((error: Error) => {

@@ -11,6 +11,7 @@ import { openDecisionStore } from '../store/decision-store';
 import {
   onboardingIdFromWorkflowId,
   onboardingStatusSearchAttribute,
+  resubmissionSchema,
   REVIEW_STATUSES,
   syncReviewCaseUpdate,
   WORKFLOW_TYPE,
@@ -53,21 +54,49 @@ export async function claimCommand(
   context.print({ status: answer.status, claim: answer.claim ?? null });
 }
 
+/** `a,b` → `['a', 'b']`; undefined stays undefined. */
+const list = (value: string | undefined) => value?.split(',').map((item) => item.trim());
+
 export async function reviewCommand(
   context: ReviewerCommandContext,
   onboardingId: string,
-  values: { decision?: string; reason?: string; reviewer?: string },
+  values: { decision?: string; reason?: string; reviewer?: string; items?: string; reasons?: string },
 ): Promise<void> {
   refuseTypedReviewer(values.reviewer, 'review');
-  const review = reviewBodySchema.safeParse({ decision: values.decision, reason: values.reason });
+  const asking = values.decision === 'request_resubmission';
+  if (!asking && (values.items !== undefined || values.reasons !== undefined)) {
+    throw new UsageError('--items and --reasons go with --decision request_resubmission only.', 'review');
+  }
+  const review = reviewBodySchema.safeParse({
+    decision: values.decision,
+    reason: values.reason,
+    ...(asking ? { resubmission: { items: list(values.items), reasonCodes: list(values.reasons) } } : {}),
+  });
   if (!review.success) throw new UsageError(describeZodError(review.error), 'review');
   const path = `/v1/onboardings/${encodeURIComponent(onboardingId)}/review`;
   const answer = await reviewRequest(apiTarget(context.env, 'review'), 'POST', path, review.data);
   context.print({
     status: answer.status,
     firstApproval: answer.firstApproval ?? null,
+    resubmission: answer.resubmission ?? null,
     decision: answer.decision ?? null,
   });
+}
+
+/** Gives what a resubmission request asked for, through the API, with the service token in KYC_API_TOKEN. */
+export async function resubmitCommand(
+  context: ReviewerCommandContext,
+  onboardingId: string,
+  values: { 'document-id'?: string; 'live-video-id'?: string },
+): Promise<void> {
+  const answer = resubmissionSchema.safeParse({
+    ...(values['document-id'] ? { documentId: values['document-id'] } : {}),
+    ...(values['live-video-id'] ? { liveVideoId: values['live-video-id'] } : {}),
+  });
+  if (!answer.success) throw new UsageError(describeZodError(answer.error), 'resubmit');
+  const path = `/v1/onboardings/${encodeURIComponent(onboardingId)}/resubmissions`;
+  const state = await reviewRequest(apiTarget(context.env, 'resubmit'), 'POST', path, answer.data);
+  context.print({ status: state.status, checks: state.checks });
 }
 
 /** Erases a client's personal data through the API (crypto-shredding), when retention allows. */

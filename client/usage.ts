@@ -8,16 +8,23 @@ export const COMMAND_HELP = {
   new run for a client whose onboarding has ended.`,
   show: `show ONBOARDING_ID
   Prints the onboarding as it stands (the getState query): status, checks, review, decision.`,
-  list: `list [--status checks_running|awaiting_review|escalated|awaiting_second_approval|approved|rejected|withdrawn]
+  list: `list [--status checks_running|awaiting_review|escalated|awaiting_second_approval|awaiting_resubmission|
+               approved|rejected|expired|withdrawn]
   Lists onboardings (ID, status, start time), from Temporal's visibility.`,
   claim: `claim ONBOARDING_ID
   Holds the case for the policy's claim lease (claim again to renew), through the API, as the
   reviewer whose token is in KYC_API_TOKEN.`,
   release: `release ONBOARDING_ID
   Lets your claimed case go (through the API, as the owner of KYC_API_TOKEN).`,
-  review: `review ONBOARDING_ID --decision approve|reject --reason TEXT
+  review: `review ONBOARDING_ID --decision approve|reject|request_resubmission --reason TEXT
+         [--items document,live_video --reasons CODE,...]
   Decides a case waiting for review through the API (POST /v1/onboardings/:id/review) as the
-  reviewer whose token is in KYC_API_TOKEN; the API vouches for who decided, the worker checks it.`,
+  reviewer whose token is in KYC_API_TOKEN; the API vouches for who decided, the worker checks it.
+  request_resubmission asks the applicant for the --items again, for the --reasons (codes listed in
+  docs/resubmission.md); --reason is the note.`,
+  resubmit: `resubmit ONBOARDING_ID [--document-id ID] [--live-video-id ID]
+  Gives what a resubmission request asked for (POST /v1/onboardings/:id/resubmissions) with the
+  service token in KYC_API_TOKEN; the affected check runs again.`,
   audit: `audit ONBOARDING_ID
   Prints the audit trail: every claim, release, approval, decision and refused attempt
   (reads the decision store: needs DATABASE_URL).`,
@@ -43,7 +50,7 @@ ${Object.values(COMMAND_HELP)
   .join('\n')}
 
 Connection settings come from the environment or a Temporal CLI profile, as for the worker
-(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_PROFILE, ...). claim, release, review and erase
+(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_PROFILE, ...). claim, release, review, resubmit and erase
 go through the API: KYC_API_URL (default http://127.0.0.1:3000) and a reviewer's KYC_API_TOKEN.`;
 
 /** A command line that cannot run: said with the command's own usage, exit code 2. */

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { onboardingWorkflowId, type OnboardingDecision } from '../workflows/onboarding-contract';
 import { call } from './helpers/http';
+import { runCli } from './helpers/processes';
 import {
   OTHER_REVIEWER_TOKEN,
   REVIEWER_TOKEN,
@@ -149,6 +150,60 @@ describe('resubmission: asked by a reviewer, answered by the backend, checked ag
     assert.deepEqual(requested.data.items, ['document']);
     assert.deepEqual(requested.data.reasonCodes, ['document_unreadable']);
     assert.ok(!requested.body.includes('blurred'), 'the note never goes out');
+  });
+
+  it('asks and answers through the operator CLI, and refuses a bad command line', async () => {
+    const { handle, id } = await enhancedAttentionCase();
+    const as = (token: string, ...args: string[]) =>
+      runCli(system, args, { KYC_API_URL: system.apiUrl, KYC_API_TOKEN: token });
+    await assert.rejects(
+      as(
+        REVIEWER_TOKEN,
+        'review',
+        id,
+        '--decision',
+        'request_resubmission',
+        '--items',
+        'passport',
+        '--reasons',
+        'other',
+        '--reason',
+        'x',
+      ),
+      (error: { code: number; stderr: string }) => error.code === 2 && /items/.test(error.stderr),
+    );
+    const asked = await as(
+      REVIEWER_TOKEN,
+      'review',
+      id,
+      '--decision',
+      'request_resubmission',
+      '--items',
+      'document,live_video',
+      '--reasons',
+      'document_expired,face_not_visible',
+      '--reason',
+      'Passport expired; face hidden',
+    );
+    assert.deepEqual(JSON.parse(asked.stdout).resubmission.items, ['document', 'live_video']);
+    const state = await system.waitForStatus(handle, 'awaiting_resubmission');
+    assert.deepEqual(state.resubmission?.reasonCodes, ['document_expired', 'face_not_visible']);
+    const documentId = await system.newDocument(id);
+    await assert.rejects(
+      as(SERVICE_TOKEN, 'resubmit', id, '--document-id', documentId),
+      (error: { code: number; stderr: string }) => error.code === 3 && /liveVideoId is required/.test(error.stderr),
+    );
+    const { liveVideoId } = await system.seed();
+    const answered = await as(
+      SERVICE_TOKEN,
+      'resubmit',
+      id,
+      '--document-id',
+      documentId,
+      '--live-video-id',
+      liveVideoId,
+    );
+    assert.equal(JSON.parse(answered.stdout).status, 'checks_running');
   });
 
   it('ends the case expired when the resubmission never comes by the deadline', async () => {

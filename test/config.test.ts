@@ -81,6 +81,32 @@ describe('configuration from the environment', () => {
     assert.throws(() => loadConfig({ POLICY_REVIEW_SLA: '60d' }), /POLICY_REVIEW_EXPIRY: must be longer than/);
   });
 
+  it('takes the resubmission policy and the outbound webhooks settings, refusing bad values by name', () => {
+    const config = loadConfig({
+      POLICY_RESUBMISSION_DEADLINE: '3d',
+      POLICY_RESUBMISSION_ROUNDS: '0',
+      OUTBOUND_WEBHOOK_ALLOWED_CIDRS: '10.20.0.0/16, fd00::/8',
+      OUTBOUND_WEBHOOK_TIMEOUT: '5s',
+      OUTBOUND_WEBHOOK_RETRY_FOR: '48h',
+    });
+    assert.equal(config.policy.resubmissionDeadline, '3d');
+    assert.equal(config.policy.resubmissionRounds, 0);
+    assert.deepEqual(config.webhooks.allowedCidrs.entries, ['10.20.0.0/16', 'fd00::/8']);
+    assert.equal(config.webhooks.timeoutMs, 5_000);
+    assert.equal(config.webhooks.retryFor, '48h');
+    assert.deepEqual(loadConfig({}).webhooks.allowedCidrs.entries, [], 'no private address by default');
+    assert.throws(() => loadConfig({ POLICY_RESUBMISSION_ROUNDS: '9' }), /POLICY_RESUBMISSION_ROUNDS/);
+    assert.throws(() => loadConfig({ POLICY_RESUBMISSION_ROUNDS: 'two' }), /POLICY_RESUBMISSION_ROUNDS/);
+    assert.throws(
+      () => loadConfig({ OUTBOUND_WEBHOOK_ALLOWED_CIDRS: '10.0.0.0/33' }),
+      /OUTBOUND_WEBHOOK_ALLOWED_CIDRS/,
+    );
+    assert.throws(
+      () => loadConfig({ OUTBOUND_WEBHOOK_RETRY_FOR: '1h' }),
+      /OUTBOUND_WEBHOOK_RETRY_FOR: must be at least 24h/,
+    );
+  });
+
   it('takes the review desk policy: four-eyes, second approvers, decisions by signal, the claim lease', () => {
     assert.equal(DEFAULT_POLICY.secondApproval, 'identity_fraud_attention');
     assert.deepEqual(DEFAULT_POLICY.secondApproverRoles, ['reviewer', 'senior_reviewer']);

@@ -99,6 +99,8 @@ describe('the onboarding contract', () => {
       signalDecisions: 'refused',
       secondApproverRoles: ['reviewer', 'senior_reviewer'],
       claimLease: '15m',
+      resubmissionDeadline: '14d',
+      resubmissionRounds: 2,
     });
     const bad = resolvePolicy(DEFAULT_POLICY, { reviewSla: '2d', reviewExpiry: '1d' });
     assert.equal(bad.success, false);

@@ -10,6 +10,15 @@ import { onboardingWorkflowId, type OnboardingDecision } from '../workflows/onbo
 import { call } from './helpers/http';
 import { runCli } from './helpers/processes';
 import {
+  assertedUpdate,
+  resubmissionArgs as sendResubmissionArgs,
+  sendResubmission,
+} from './helpers/review-assertions';
+import { parseKeyring } from '../security/keyring';
+
+/** A key the workers do not hold: what someone with Temporal access but not the API's key can sign with. */
+const FORGER_KEYRING = parseKeyring('test-1:Zm9yZ2VkLWtleS1mb3JnZWQta2V5LWZvcmdlZC1rZXktMDA');
+import {
   OTHER_REVIEWER_TOKEN,
   REVIEWER_TOKEN,
   SERVICE_TOKEN,
@@ -204,6 +213,52 @@ describe('resubmission: asked by a reviewer, answered by the backend, checked ag
       liveVideoId,
     );
     assert.equal(JSON.parse(answered.stdout).status, 'checks_running');
+  });
+
+  it("refuses requests and answers sent straight to Temporal without the API's assertion of exactly them", async () => {
+    const { handle, id } = await enhancedAttentionCase();
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'accepted',
+        (error: { cause?: { message?: string } }) => error.cause?.message ?? 'refused',
+      );
+    // A reviewer's request whose items were changed after the API signed it.
+    const request = await assertedUpdate(handle.workflowId, 'decide', {
+      reviewer: 'reviewer-alice',
+      decision: 'request_resubmission',
+      reason: 'blurred',
+      resubmission: { items: ['document'], reasonCodes: ['document_unreadable'] },
+    });
+    const altered = { ...request.args[0], resubmission: { items: ['live_video'], reasonCodes: ['other'] } };
+    assert.equal(
+      await refusal(handle.executeUpdate('submitReview', { updateId: request.updateId, args: [altered] })),
+      'assertion_invalid',
+    );
+    assert.equal((await askForDocument(id)).status, 200);
+    const documentId = await system.newDocument(id);
+    assert.equal(
+      await refusal(handle.executeUpdate('submitResubmission', { args: [{ documentId }] })),
+      'assertion_required',
+    );
+    assert.equal(
+      await refusal(sendResubmission(handle, { documentId }, { keyring: FORGER_KEYRING })),
+      'assertion_invalid',
+    );
+    assert.equal(await refusal(sendResubmission(handle, { documentId }, { roles: ['reviewer'] })), 'assertion_invalid');
+    // An assertion for one document, carrying another.
+    const signed = await sendResubmissionArgs(handle.workflowId, { documentId: 'f'.repeat(24) });
+    assert.equal(
+      await refusal(
+        handle.executeUpdate('submitResubmission', {
+          updateId: signed.updateId,
+          args: [{ ...signed.args[0], documentId }],
+        }),
+      ),
+      'assertion_invalid',
+    );
+    assert.equal((await system.state(handle)).status, 'awaiting_resubmission');
+    await sendResubmission(handle, { documentId });
+    await system.waitForStatus(handle, 'awaiting_review', 30_000);
   });
 
   it('ends the case expired when the resubmission never comes by the deadline', async () => {

@@ -3,18 +3,21 @@
  * to the policy's deadline, for the onboarding backend's answer (the `submitResubmission` Update),
  * then hands the new objects to the checks they feed. Workflow code: deterministic, no Node.
  */
-import { condition, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import { describeZodError } from '../complycube/primitives';
 import {
   answerMismatch,
   HANDLER_DESCRIPTIONS,
-  resubmissionSchema,
+  resubmissionText,
+  resubmissionUpdateSchema,
   submitResubmissionUpdate,
   type OnboardingRequest,
   type OnboardingState,
   type Resubmission,
   type ResubmissionRequest,
+  type ResubmissionUpdate,
 } from './onboarding-contract';
+import { refused, verifiedRoles } from './review-verification';
 import type { CheckType } from '../complycube/primitives';
 
 /** Marks the runs that took a resubmission: the path exists only from 0.8.0 on. */
@@ -26,19 +29,32 @@ export function resubmissionRefusal(
   raw: unknown,
   answered: boolean,
 ): string | undefined {
-  const parsed = resubmissionSchema.safeParse(raw);
-  if (!parsed.success) return `invalid_payload: ${describeZodError(parsed.error)}`;
+  const parsed = resubmissionUpdateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const unasserted = typeof raw === 'object' && raw !== null && !('assertion' in raw);
+    return unasserted ? 'assertion_required' : `invalid_payload: ${describeZodError(parsed.error)}`;
+  }
   if (state.status !== 'awaiting_resubmission' || !state.resubmission || answered) return 'resubmission_not_requested';
-  const mismatch = answerMismatch(state.resubmission, parsed.data);
+  const mismatch = answerMismatch(state.resubmission, idsOf(parsed.data));
   return mismatch ? `resubmission_mismatch: ${mismatch}` : undefined;
 }
+
+const idsOf = ({ documentId, liveVideoId }: ResubmissionUpdate): Resubmission => ({
+  ...(documentId ? { documentId } : {}),
+  ...(liveVideoId ? { liveVideoId } : {}),
+});
 
 export interface ResubmissionInbox {
   /** Waits for the answer to `request` until its deadline; undefined when none came. */
   awaitAnswer(request: ResubmissionRequest): Promise<Resubmission | undefined>;
 }
 
-/** Takes the backend's answers; `onAnswer` runs in the handler, so the answer's state is what it returns. */
+/**
+ * Takes the backend's answers: each carries the API's assertion that a service token sent exactly
+ * these IDs, which the worker checks (as a reviewer's) before the answer counts, so someone with
+ * Temporal access alone cannot slip in a document. `onAnswer` runs in the handler, so the answer's
+ * state is what it returns.
+ */
 export function handleResubmissions(
   state: OnboardingState,
   onAnswer: (answer: Resubmission) => void,
@@ -46,10 +62,28 @@ export function handleResubmissions(
   let answer: Resubmission | undefined;
   setHandler(
     submitResubmissionUpdate,
-    (raw) => {
+    async (raw) => {
       patched(RESUBMISSION_REQUESTS);
-      answer = resubmissionSchema.parse(raw);
-      onAnswer(answer);
+      const update = resubmissionUpdateSchema.parse(raw);
+      const ids = idsOf(update);
+      const ignore = () => undefined;
+      const roles = await verifiedRoles(
+        {
+          workflowId: state.workflowId,
+          action: 'resubmit',
+          reviewer: update.submittedBy,
+          channel: update.channel,
+          assertion: update.assertion,
+          reason: resubmissionText(ids),
+        },
+        ignore,
+      );
+      if (!roles.includes('service')) throw refused('assertion_invalid', ignore);
+      // Another answer may have been taken while this one's assertion was checked.
+      const late = resubmissionRefusal(state, raw, answer !== undefined);
+      if (late) throw ApplicationFailure.create({ message: late, type: late.split(':')[0], nonRetryable: true });
+      answer = ids;
+      onAnswer(ids);
       return state;
     },
     {

@@ -6,6 +6,7 @@
  */
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import {
+  assertedReviewReason,
   HANDLER_DESCRIPTIONS,
   reviewDecisionSignal,
   reviewUpdateSchema,
@@ -117,7 +118,14 @@ async function decideByUpdate(desk: DeskCore, raw: unknown): Promise<OnboardingS
   if (assertion !== undefined) {
     const onRefused = (code: string) => desk.recordMessage(raw, 'update', code);
     const roles = await verifiedRoles(
-      { workflowId: desk.state.workflowId, action: 'decide', channel, assertion, ...decision },
+      {
+        workflowId: desk.state.workflowId,
+        action: 'decide',
+        channel,
+        assertion,
+        ...decision,
+        reason: assertedReviewReason(decision.reason, resubmission),
+      },
       onRefused,
     );
     identity = { verified: true, roles };

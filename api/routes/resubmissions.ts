@@ -9,8 +9,12 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import {
   onboardingWorkflowId,
   resubmissionSchema,
+  resubmissionText,
   submitResubmissionUpdate,
+  type Resubmission,
 } from '../../workflows/onboarding-contract';
+import type { Principal } from '../auth';
+import { assertionFor } from '../review-assertion';
 import { presentState, type ApiContext } from '../context';
 import { grpcCodeOf, HttpError } from '../errors';
 import { derivedId, idempotencyKeyOf, idempotent, type Answer } from '../idempotency';
@@ -44,11 +48,11 @@ export const resubmissionRoutes: RouteGroup = async (app, { context }) => {
             ...AUTH_ERRORS,
             404: 'Unknown onboarding',
             409: refusalsDescribed(
-              ['resubmission_not_requested', 'resubmission_mismatch', 'invalid_payload'],
+              ['resubmission_not_requested', 'resubmission_mismatch', 'assertion_invalid', 'invalid_payload'],
               ['already_decided: the onboarding has ended', 'idempotency_key_in_progress'],
             ),
             422: 'idempotency_key_reused: the key was used for another request',
-            503: UNAVAILABLE,
+            503: `${UNAVAILABLE}, or review_keys_missing (the API cannot vouch for the answer)`,
           }),
         },
       },
@@ -58,28 +62,37 @@ export const resubmissionRoutes: RouteGroup = async (app, { context }) => {
       const key = idempotencyKeyOf(request);
       const updateId = key ? derivedId('resubmission', ROUTE, request, key) : randomUUID();
       return idempotent(context, request, reply, ROUTE, { onboardingId, ...request.body }, () =>
-        resubmit(context, onboardingId, request.body, updateId),
+        resubmit(context, request.principal!, { onboardingId, answer: request.body, updateId }),
       );
     },
   );
 };
 
+/**
+ * Sends the answer as the run's Update, with the API's assertion that this service token sent
+ * these very IDs (the worker checks it: Temporal access alone cannot answer for the backend).
+ */
 async function resubmit(
   context: ApiContext,
-  onboardingId: string,
-  answer: { documentId?: string | undefined; liveVideoId?: string | undefined },
-  updateId: string,
+  principal: Principal,
+  request: { onboardingId: string; answer: Resubmission; updateId: string },
 ): Promise<Answer> {
+  const { onboardingId, updateId } = request;
+  const ids: Resubmission = {
+    ...(request.answer.documentId ? { documentId: request.answer.documentId } : {}),
+    ...(request.answer.liveVideoId ? { liveVideoId: request.answer.liveVideoId } : {}),
+  };
+  const assertion = await assertionFor(context, principal, {
+    onboardingId,
+    action: 'resubmit',
+    updateId,
+    reason: resubmissionText(ids),
+  });
   const handle = context.temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
   try {
     const state = await context.withDeadline(() =>
       handle.executeUpdate(submitResubmissionUpdate, {
-        args: [
-          {
-            ...(answer.documentId ? { documentId: answer.documentId } : {}),
-            ...(answer.liveVideoId ? { liveVideoId: answer.liveVideoId } : {}),
-          },
-        ],
+        args: [{ ...ids, submittedBy: principal.name, channel: principal.channel, assertion }],
         updateId,
       }),
     );

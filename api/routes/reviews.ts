@@ -15,6 +15,7 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import {
+  assertedReviewReason,
   onboardingWorkflowId,
   REVIEW_REFUSALS,
   submitReviewUpdate,
@@ -101,7 +102,13 @@ async function submitReview(context: ApiContext, review: Review, log: FastifyBas
   // client's data key, so that erasing the client makes it unreadable everywhere.
   const body = { ...review.body, reason: await protectedReason(context, onboardingId, review.body.reason) };
   const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
-  const assertion = await assertionFor(context, principal, { onboardingId, action: 'decide', updateId, ...body });
+  const assertion = await assertionFor(context, principal, {
+    onboardingId,
+    action: 'decide',
+    updateId,
+    decision: body.decision,
+    reason: assertedReviewReason(body.reason, body.resubmission),
+  });
   let update: WorkflowUpdateHandle<OnboardingState>;
   try {
     update = await withDeadline(() =>

@@ -8,7 +8,14 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { parseKeyring, type ReviewKeyring } from '../../security/keyring';
 import { signReviewAssertion } from '../../security/review-assertions';
 import { REVIEW_ASSERTION_KEYS } from '../../system/in-process-credentials';
-import type { AssertedAction, ResubmissionAsk, ReviewChannel } from '../../workflows/onboarding-contract';
+import {
+  assertedReviewReason,
+  resubmissionText,
+  type AssertedAction,
+  type Resubmission,
+  type ResubmissionAsk,
+  type ReviewChannel,
+} from '../../workflows/onboarding-contract';
 
 export const TEST_KEYRING: ReviewKeyring = parseKeyring(REVIEW_ASSERTION_KEYS);
 
@@ -16,6 +23,7 @@ const UPDATE_OF: Record<AssertedAction, string> = {
   decide: 'submitReview',
   claim: 'claimCase',
   release: 'releaseCase',
+  resubmit: 'submitResubmission',
 };
 
 export interface ReviewMessage {
@@ -41,8 +49,10 @@ export async function assertedUpdate(
 ): Promise<{ updateId: string; args: [Record<string, unknown>] }> {
   const updateId = options.updateId ?? randomUUID();
   const channel = message.channel ?? 'api';
+  const { resubmission, ...asserted } = message;
   const assertion = await signReviewAssertion(options.keyring ?? TEST_KEYRING, {
-    ...message,
+    ...asserted,
+    ...(asserted.reason !== undefined ? { reason: assertedReviewReason(asserted.reason, resubmission) } : {}),
     channel,
     workflowId,
     action,
@@ -62,5 +72,37 @@ export async function sendAsserted<T = unknown>(
   return handle.executeUpdate<T, [Record<string, unknown>]>(
     UPDATE_OF[action],
     await assertedUpdate(handle.workflowId, action, message, options),
+  );
+}
+
+/** The options of a resubmission's Update as the API sends it: asserted for a service token. */
+export async function resubmissionArgs(
+  workflowId: string,
+  ids: Resubmission,
+  options: AssertionOptions & { submittedBy?: string } = {},
+): Promise<{ updateId: string; args: [Record<string, unknown>] }> {
+  const updateId = options.updateId ?? randomUUID();
+  const submittedBy = options.submittedBy ?? 'test-backend';
+  const assertion = await signReviewAssertion(options.keyring ?? TEST_KEYRING, {
+    reviewer: submittedBy,
+    channel: 'api',
+    workflowId,
+    action: 'resubmit',
+    updateId,
+    reason: resubmissionText(ids),
+    roles: options.roles ?? ['service'],
+  });
+  return { updateId, args: [{ ...ids, submittedBy, channel: 'api', assertion }] };
+}
+
+/** The backend's answer to a resubmission request, sent as the API sends it. */
+export async function sendResubmission<T = unknown>(
+  handle: WorkflowHandle,
+  ids: Resubmission,
+  options: AssertionOptions & { submittedBy?: string } = {},
+): Promise<T> {
+  return handle.executeUpdate<T, [Record<string, unknown>]>(
+    'submitResubmission',
+    await resubmissionArgs(handle.workflowId, ids, options),
   );
 }

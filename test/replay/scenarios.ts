@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { parseKeyring } from '../../security/keyring';
-import { sendAsserted } from '../helpers/review-assertions';
+import { sendAsserted, sendResubmission } from '../helpers/review-assertions';
 import { SERVICE_TOKEN, type TestSystem } from '../helpers/system';
 
 /** A key the workers do not hold: what someone with Temporal access but not the API's key can sign with. */
@@ -231,7 +231,7 @@ export const SCENARIOS: Scenario[] = [
         enhanced_identity_check: { outcome: 'clear' },
       });
       const documentId = await system.newDocument(applicant.clientId);
-      await handle.executeUpdate('submitResubmission', { args: [{ documentId }] });
+      await sendResubmission(handle, { documentId });
       return settle(handle);
     },
   },

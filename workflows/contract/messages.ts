@@ -2,8 +2,7 @@
  * The workflow's messages, by name, and what the Temporal UI says beside each.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CheckCompleted, ClaimRequest, ReviewDecision, ReviewUpdate } from './payloads';
-import type { Resubmission } from './resubmission';
+import type { CheckCompleted, ClaimRequest, ResubmissionUpdate, ReviewDecision, ReviewUpdate } from './payloads';
 import type { OnboardingState } from './state';
 
 export const getStateQuery = defineQuery<OnboardingState>('getState');
@@ -18,7 +17,7 @@ export const claimCaseUpdate = defineUpdate<OnboardingState, [ClaimRequest]>('cl
 /** The claim's holder lets the case go. */
 export const releaseCaseUpdate = defineUpdate<OnboardingState, [ClaimRequest]>('releaseCase');
 /** The onboarding backend's answer to a resubmission request: the new document and/or live video (since 0.8.0). */
-export const submitResubmissionUpdate = defineUpdate<OnboardingState, [Resubmission]>('submitResubmission');
+export const submitResubmissionUpdate = defineUpdate<OnboardingState, [ResubmissionUpdate]>('submitResubmission');
 /** Writes the case to the review queue again (after an upgrade, for cases that entered review before). */
 export const syncReviewCaseUpdate = defineUpdate<OnboardingState, []>('syncReviewCase');
 
@@ -32,6 +31,6 @@ export const HANDLER_DESCRIPTIONS = {
   claimCase: 'A reviewer takes the case for the claim lease: {"reviewer":"name","channel":"cli"}.',
   releaseCase: 'The claim\'s holder lets the case go: {"reviewer":"name","channel":"cli"}.',
   submitResubmission:
-    'The applicant resubmitted what a reviewer asked for: {"documentId":"…"} and/or {"liveVideoId":"…"}. Sent by the API.',
+    'The applicant resubmitted what a reviewer asked for: the new documentId and/or liveVideoId. Sent by the API, which vouches for it.',
   syncReviewCase: 'Operators: writes the case to the review queue again (after an upgrade).',
 } as const;

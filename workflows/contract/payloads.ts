@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { checkOutcomeSchema, checkStatusSchema, complyCubeIdSchema } from '../../complycube/primitives';
 import { policyOverridesSchema } from './policy';
-import { resubmissionAskSchema } from './resubmission';
+import { namesAnObject, resubmissionAskSchema, resubmissionFields } from './resubmission';
 
 export const onboardingRequestSchema = z.strictObject({
   clientId: complyCubeIdSchema,
@@ -77,7 +77,21 @@ export const claimRequestSchema = z.strictObject({
 export type ClaimRequest = z.infer<typeof claimRequestSchema>;
 
 /** What a review assertion vouches for: one reviewer, one action on one run, one Update. */
-export type AssertedAction = 'decide' | 'claim' | 'release';
+export type AssertedAction = 'decide' | 'claim' | 'release' | 'resubmit';
+
+/**
+ * The `submitResubmission` Update: the new objects, and the API's assertion that a service token
+ * (`submittedBy`) sent exactly these, checked by the worker like a reviewer's (since 0.8.0).
+ */
+export const resubmissionUpdateSchema = z
+  .strictObject({
+    ...resubmissionFields,
+    submittedBy: reviewerSchema,
+    channel: updateChannelSchema,
+    assertion: reviewAssertionSchema,
+  })
+  .refine(...namesAnObject);
+export type ResubmissionUpdate = z.infer<typeof resubmissionUpdateSchema>;
 
 /** A review message as its assertion must describe it (the worker compares the two). */
 export interface AssertedMessage {

@@ -6,30 +6,17 @@
  */
 import { z } from 'zod';
 import { complyCubeIdSchema } from '../../complycube/primitives';
+import {
+  RESUBMISSION_ITEMS,
+  RESUBMISSION_REASON_CODES,
+  RESUBMISSION_REASONS,
+  type ResubmissionItem,
+  type ResubmissionReason,
+} from '../resubmission-reasons';
 
-/** What can be asked for again, and the one check each feeds: both feed the enhanced identity check. */
-export const RESUBMISSION_ITEMS = ['document', 'live_video'] as const;
+export { RESUBMISSION_ITEMS, RESUBMISSION_REASON_CODES, RESUBMISSION_REASONS };
+export type { ResubmissionItem, ResubmissionReason };
 export const resubmissionItemSchema = z.enum(RESUBMISSION_ITEMS);
-export type ResubmissionItem = z.infer<typeof resubmissionItemSchema>;
-
-/** The reasons a reviewer picks from (docs/resubmission.md), each with the sentence shown for it. */
-export const RESUBMISSION_REASONS = {
-  document_unreadable: 'The document photo is blurred, cropped, too dark or shows glare.',
-  document_expired: 'The document has expired.',
-  document_not_accepted: 'This type of document is not accepted.',
-  document_incomplete: 'A side or page of the document is missing.',
-  document_data_mismatch: "The document's data do not match the applicant's.",
-  face_not_visible: 'The face is not clearly visible in the live video.',
-  live_video_quality: 'The live video is too dark, too blurred or too short.',
-  liveness_doubt: 'The live video shows signs of a screen, a photo or a mask.',
-  face_mismatch: 'The face in the live video does not match the document photo.',
-  other: 'Another reason, given in the note.',
-} as const;
-export type ResubmissionReason = keyof typeof RESUBMISSION_REASONS;
-export const RESUBMISSION_REASON_CODES = Object.keys(RESUBMISSION_REASONS) as [
-  ResubmissionReason,
-  ...ResubmissionReason[],
-];
 export const resubmissionReasonSchema = z.enum(RESUBMISSION_REASON_CODES);
 
 const distinct = (values: readonly string[]) => new Set(values).size === values.length;
@@ -54,16 +41,29 @@ export interface ResubmissionRequest extends ResubmissionAsk {
   dueAt: string;
 }
 
+/** The new objects' IDs, as the API takes them and the Update carries them. */
+export const resubmissionFields = {
+  documentId: complyCubeIdSchema.optional(),
+  liveVideoId: complyCubeIdSchema.optional(),
+};
+
+/** An answer names at least one new object. */
+export const namesAnObject = [
+  (answer: { documentId?: string | undefined; liveVideoId?: string | undefined }) =>
+    answer.documentId !== undefined || answer.liveVideoId !== undefined,
+  { message: 'give documentId, liveVideoId or both' },
+] as const;
+
 /** The onboarding backend's answer: the new ComplyCube objects, one for each item asked for. */
-export const resubmissionSchema = z
-  .strictObject({
-    documentId: complyCubeIdSchema.optional(),
-    liveVideoId: complyCubeIdSchema.optional(),
-  })
-  .refine((answer) => answer.documentId !== undefined || answer.liveVideoId !== undefined, {
-    message: 'give documentId, liveVideoId or both',
-  });
+export const resubmissionSchema = z.strictObject(resubmissionFields).refine(...namesAnObject);
 export type Resubmission = z.infer<typeof resubmissionSchema>;
+
+/**
+ * What the API's assertion of an answer binds, as the reason of an asserted message: the IDs given,
+ * so that an assertion for one answer cannot carry another.
+ */
+export const resubmissionText = (answer: Resubmission) =>
+  `resubmission:${answer.documentId ?? '-'}:${answer.liveVideoId ?? '-'}`;
 
 /**
  * How an answer differs from what was asked, in words, or undefined when it fits: a `documentId`
@@ -81,4 +81,12 @@ export function answerMismatch(request: Pick<ResubmissionRequest, 'items'>, answ
     return [];
   });
   return problems.length ? problems.join('; ') : undefined;
+}
+
+/**
+ * What the API's assertion of a review binds as its reason: the reason itself, and for a
+ * resubmission request what is asked for too, so an assertion cannot carry other items or codes.
+ */
+export function assertedReviewReason(reason: string, ask: ResubmissionAsk | undefined): string {
+  return ask ? `${reason}\nresubmission:${ask.items.join(',')}:${ask.reasonCodes.join(',')}` : reason;
 }

@@ -1,4 +1,5 @@
-import { statusText, when } from './format';
+import { outcomeReasonText, statusText, when } from './format';
+import { itemName, reasonSentence } from './resubmissionText';
 import type { AuditAction, Decision, TimelineEntry } from './types';
 
 const STEP: Record<string, string> = {
@@ -12,6 +13,8 @@ const STEP: Record<string, string> = {
   claimed: 'Claimed',
   released: 'Released',
   first_approval: 'First approval',
+  resubmission_requested: 'Resubmission asked of the applicant',
+  resubmitted: 'The applicant resubmitted',
   decided: 'Decided',
 };
 
@@ -33,8 +36,29 @@ const ACTION: Record<string, string> = {
   release: 'released the case',
   first_approval: 'approved (first of two)',
   decision: 'decided',
+  resubmission_requested: 'asked the applicant for a resubmission',
   refused: 'was refused',
 };
+
+/** What a resubmission request asked for: the items, then each reason code with its sentence on hover. */
+function AskedFor({ ask }: { ask: NonNullable<AuditAction['resubmission']> }) {
+  return (
+    <span className="asked">
+      {' '}
+      of {ask.items.map((item) => itemName(item).toLowerCase()).join(' and ')}
+      <span className="sub">
+        {' '}
+        ·{' '}
+        {ask.reasonCodes.map((code, index) => (
+          <span key={code}>
+            {index > 0 && ', '}
+            <abbr title={reasonSentence(code)}>{code}</abbr>
+          </span>
+        ))}
+      </span>
+    </span>
+  );
+}
 
 /** The audit trail: who did what through which channel, and what was refused and why. */
 export function AuditTrail({ actions }: { actions: AuditAction[] | undefined }) {
@@ -64,7 +88,7 @@ export function AuditTrail({ actions }: { actions: AuditAction[] | undefined }) 
             </td>
             <td data-label="What">
               {ACTION[action.kind] ?? action.kind}
-              {action.decision && `: ${action.decision}`}
+              {action.resubmission ? <AskedFor ask={action.resubmission} /> : action.decision && `: ${action.decision}`}
               {action.refusal && <span className="sub"> ({action.refusal})</span>}
             </td>
             <td data-label="Through">{action.channel}</td>
@@ -87,7 +111,7 @@ export function EarlierDecisions({ decisions, currentRunId }: { decisions: Decis
         <li key={d.runId}>
           <strong>{statusText(d.decision)}</strong> by {d.decidedBy} on {when(d.decidedAt)}
           {d.runId === currentRunId ? ' (this onboarding)' : ''}
-          <span className="reason"> — {d.reason}</span>
+          <span className="reason"> — {outcomeReasonText(d.decidedByKind, d.reason) ?? d.reason}</span>
           {d.approvals && d.approvals.length > 1 && (
             <span className="sub"> · approved by {d.approvals.map((a) => a.reviewer).join(' and ')}</span>
           )}

@@ -5,13 +5,13 @@ import { ClaimBar } from './ClaimBar';
 import { DecisionForm } from './DecisionForm';
 import { Evidence } from './Evidence';
 import { RecordedDecision } from './RecordedDecision';
+import { ResubmissionWait } from './ResubmissionWait';
 import { ReviewHistory } from './ReviewHistory';
 import { Link } from './router';
+import { REVIEW_STATUSES } from './types';
 import { useCase } from './useCase';
 
-const REVIEW_STATUSES = ['awaiting_review', 'escalated', 'awaiting_second_approval'];
-
-/** One case: why it waits, the evidence, its story, the claim and the decision. */
+/** One case: why it waits, the evidence, its story, the claim and the decision (or the resubmission it waits for). */
 export function CasePage({
   onboardingId,
   reviewer,
@@ -69,6 +69,14 @@ export function CasePage({
               <DecisionForm onboarding={state} onDone={refresh} />
             </section>
           )}
+          {state.status === 'awaiting_resubmission' &&
+            (state.resubmission ? (
+              <ResubmissionWait request={state.resubmission} rounds={state.policy?.resubmissionRounds} />
+            ) : (
+              <p className="read-only" role="note">
+                Waiting for the applicant to resubmit; no decision can be taken meanwhile.
+              </p>
+            ))}
           {state.decision && <RecordedDecision decision={state.decision} />}
           <ReviewHistory
             timeline={state.timeline ?? []}

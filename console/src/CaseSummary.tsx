@@ -1,9 +1,13 @@
 import { ChecksSummary } from './ChecksSummary';
 import { reasonText, statusText, when } from './format';
-import type { Onboarding } from './types';
+import { REVIEW_STATUSES, type Onboarding } from './types';
 
-/** Where the case stands: its status, why it went to review, its review clock and its checks. */
+/**
+ * Where the case stands: its status, why it went to review, its review clock (while on the desk)
+ * and its checks, with those a resubmission replaced.
+ */
 export function CaseSummary({ state }: { state: Onboarding }) {
+  const onDesk = REVIEW_STATUSES.includes(state.status);
   return (
     <section className="summary" aria-label="Summary">
       <p>
@@ -13,7 +17,7 @@ export function CaseSummary({ state }: { state: Onboarding }) {
       {state.partial && <p className="sub">{state.message}</p>}
       {state.reviewReasons && state.reviewReasons.length > 0 && (
         <p>
-          {state.decision ? 'Why it went to review:' : 'Why it waits:'}{' '}
+          {onDesk ? 'Why it waits:' : 'Why it went to review:'}{' '}
           {state.reviewReasons.map((r) => (
             <span key={r} className="reason-tag">
               {reasonText(r)}
@@ -21,13 +25,13 @@ export function CaseSummary({ state }: { state: Onboarding }) {
           ))}
         </p>
       )}
-      {state.reviewEscalatesAt && !state.decision && (
+      {state.reviewEscalatesAt && onDesk && (
         <p className="sub">
           Opened {state.reviewOpenedAt ? when(state.reviewOpenedAt) : '—'} · SLA {when(state.reviewEscalatesAt)}
           {state.reviewExpiresAt ? ` · expires ${when(state.reviewExpiresAt)}` : ''}
         </p>
       )}
-      <ChecksSummary checks={state.checks ?? []} />
+      <ChecksSummary checks={state.checks ?? []} superseded={state.supersededChecks ?? []} />
     </section>
   );
 }

@@ -1,16 +1,45 @@
 import { checkName } from './format';
 import type { CheckState } from './types';
 
-/** Each check's outcome in one line, with the analyses that need a reviewer's attention. */
-export function ChecksSummary({ checks }: { checks: CheckState[] }) {
+/**
+ * Each check's outcome in one line, with the analyses that need a reviewer's attention; then the
+ * checks a resubmission replaced, oldest first, marked superseded, so their results stay in view.
+ */
+export function ChecksSummary({ checks, superseded = [] }: { checks: CheckState[]; superseded?: CheckState[] }) {
   return (
     <ul className="checks-summary">
       {checks.map((check) => (
-        <li key={check.type}>
-          {checkName(check.type)}: <strong>{check.outcome ?? check.status}</strong>
-          {check.attentionAnalyses.length > 0 && ` (${check.attentionAnalyses.join(', ')})`}
-        </li>
+        <CheckLine key={check.type} check={check} withId={superseded.length > 0} />
+      ))}
+      {superseded.map((check, index) => (
+        <CheckLine key={`superseded-${check.checkId ?? index}`} check={check} withId superseded />
       ))}
     </ul>
+  );
+}
+
+/** One check; its ID too when a superseded check of the same type is listed, to tell them apart. */
+function CheckLine({
+  check,
+  withId,
+  superseded = false,
+}: {
+  check: CheckState;
+  withId: boolean;
+  superseded?: boolean;
+}) {
+  return (
+    <li className={superseded ? 'superseded' : undefined}>
+      {superseded && <span className="superseded-tag">superseded</span>}
+      {checkName(check.type)}: <strong>{check.outcome ?? check.status}</strong>
+      {check.attentionAnalyses.length > 0 && ` (${check.attentionAnalyses.join(', ')})`}
+      {withId && check.checkId && (
+        <span className="sub">
+          {' '}
+          · check <code>{check.checkId}</code>
+          {superseded && ', replaced by a resubmission'}
+        </span>
+      )}
+    </li>
   );
 }

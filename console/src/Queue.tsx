@@ -6,7 +6,7 @@ import { usePolling } from './usePolling';
 
 const PAGE_SIZE = 20;
 
-/** Cases awaiting review, escalated, or awaiting a second approval: oldest first, kept fresh. */
+/** Cases awaiting review, escalated, or awaiting a second approval (not those awaiting a resubmission): oldest first, kept fresh. */
 export function Queue() {
   const heading = useRef<HTMLHeadingElement>(null);
   const [pages, setPages] = useState<string[]>([]);
@@ -30,7 +30,10 @@ export function Queue() {
       <h1 id="queue-heading" ref={heading} tabIndex={-1}>
         Review queue
       </h1>
-      <p className="hint">Oldest first; refreshed every 10 seconds.</p>
+      <p className="hint">
+        Oldest first; refreshed every 10 seconds. A case waiting for the applicant to resubmit leaves the queue until
+        the resubmission comes.
+      </p>
       {error !== undefined && (
         <p role="alert" className="problem">
           The queue could not be loaded; retrying.

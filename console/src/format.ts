@@ -21,11 +21,23 @@ const STATUS: Record<string, string> = {
   awaiting_review: 'Awaiting review',
   escalated: 'Escalated',
   awaiting_second_approval: 'Awaiting second approval',
+  awaiting_resubmission: 'Awaiting resubmission',
   approved: 'Approved',
   rejected: 'Rejected',
+  expired: 'Expired',
   withdrawn: 'Withdrawn',
 };
 export const statusText = (status: string) => STATUS[status] ?? status;
+
+/** The reasons the system and the automatic path decide with, in words; a reviewer's reason is their own. */
+const OUTCOME_REASONS: Record<string, string> = {
+  all_checks_clear: 'All checks came back clear.',
+  review_expired: 'No reviewer decided before the review expired.',
+  resubmission_expired: 'The applicant did not resubmit what was asked for before it was due.',
+  withdrawn: 'The onboarding was withdrawn.',
+};
+export const outcomeReasonText = (decidedByKind: string, reason: string) =>
+  decidedByKind === 'reviewer' ? undefined : OUTCOME_REASONS[reason];
 
 const CHECKS: Record<string, string> = {
   identity_fraud_check: 'Identity fraud check',

@@ -1,5 +1,6 @@
 /** How a ledger entry reads on the printed case record: a label per kind and a one-line summary. */
 import { checkName, reasonText } from './format';
+import { askText } from './resubmissionText';
 import type { LedgerEntry } from './types';
 
 const KINDS: Record<LedgerEntry['kind'], string> = {
@@ -63,6 +64,11 @@ export function summary(entry: LedgerEntry, texts: Record<string, string> = {}):
       parts.push(list(b.reviewReasons).map(reasonText).join('; ') || undefined);
       parts.push(b.secondApprovalRequired === true ? 'second approval required' : undefined);
       break;
+    case 'resubmission_requested': {
+      const asked = askText(b.resubmission);
+      parts.push(asked && `asked for ${asked}`, text(b.reason) && `note: ${text(b.reason)}`);
+      break;
+    }
     case 'decision_recorded':
       parts.push(text(b.decision), text(b.reason) && `reason: ${text(b.reason)}`);
       parts.push(b.verified === true ? 'verified' : 'not verified', checks(b.checks));

@@ -25,6 +25,9 @@ export const ROLE_NAMES: Record<Role, string> = {
 
 export type Status = OnboardingStatus;
 
+/** The statuses of a case on the review desk, where a decision (or a resubmission request) is due. */
+export const REVIEW_STATUSES: readonly Status[] = ['awaiting_review', 'escalated', 'awaiting_second_approval'];
+
 /**
  * Any answer of `GET /v1/onboardings/:id` (the run's state, a recorded decision, or a partial view
  * while no worker holds the run), read as one shape whose parts may each be absent.

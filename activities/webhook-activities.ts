@@ -70,7 +70,7 @@ export function createWebhookActivities(deps: WebhookActivityDependencies) {
         metrics?.delivery('delivered', delivery.eventType);
         return 'delivered';
       }
-      metrics?.delivery('retrying', delivery.eventType);
+      if (result.retryable) metrics?.delivery('retrying', delivery.eventType);
       log.warn('Webhook delivery attempt failed', {
         deliveryId,
         endpointId: endpoint.id,
@@ -87,9 +87,9 @@ export function createWebhookActivities(deps: WebhookActivityDependencies) {
 
     /** The delivery is given up: its retries ran out, or it can never succeed. */
     async markDeliveryFailed(deliveryId: string, error: string): Promise<void> {
-      await store.markDeliveryFailed(deliveryId, error);
-      const job = await store.deliveryJob(deliveryId);
-      metrics?.delivery('failed', job?.delivery.eventType ?? 'unknown');
+      // Counted once: a retried activity, or a delivery its endpoint's deletion gave up, changes nothing.
+      const eventType = await store.markDeliveryFailed(deliveryId, error);
+      if (eventType) metrics?.delivery('failed', eventType);
     },
   };
 }

@@ -23,7 +23,10 @@ export const webhookEnvShape = {
         return z.NEVER;
       }
     }),
-  OUTBOUND_WEBHOOK_TIMEOUT: durationSchema.default('10s'),
+  /** One attempt's deadline; at most a minute (the attempt's activity gives it two). */
+  OUTBOUND_WEBHOOK_TIMEOUT: durationSchema
+    .default('10s')
+    .refine((value) => parseDuration(value) <= 60_000, 'must be at most 60s'),
   OUTBOUND_WEBHOOK_RETRY_FOR: durationSchema
     .default('72h')
     .refine((value) => parseDuration(value) >= MIN_RETRY_FOR_MS, 'must be at least 24h'),

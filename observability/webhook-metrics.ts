@@ -6,11 +6,13 @@
  */
 import type { MetricMeter } from '@temporalio/common';
 import { Gauge, type Registry } from 'prom-client';
+import { OUTBOUND_EVENT_TYPES } from '../workflows/onboarding-contract';
 
 export const WEBHOOK_DELIVERIES = 'kyc_outbound_webhook_deliveries';
 
 /** `delivered`; `retrying`: an attempt failed and will be tried again; `failed`: given up. */
-export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed';
+const DELIVERY_OUTCOMES = ['delivered', 'retrying', 'failed'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export interface WebhookDeliveryMetrics {
   delivery(outcome: DeliveryOutcome, eventType: string): void;
@@ -22,6 +24,10 @@ export function webhookDeliveryMetricsOn(meter: MetricMeter): WebhookDeliveryMet
     'attempts',
     'Outbound webhook delivery attempts by outcome and event type',
   );
+  // Every series exists from the start at 0, so that the first give-up is an increase an alert sees.
+  for (const eventType of OUTBOUND_EVENT_TYPES) {
+    for (const outcome of DELIVERY_OUTCOMES) deliveries.add(0, { outcome, event_type: eventType });
+  }
   return { delivery: (outcome, eventType) => deliveries.add(1, { outcome, event_type: eventType }) };
 }
 

@@ -53,7 +53,10 @@ export interface DeliveryAttempt {
 }
 
 export interface OutboundWebhooks {
-  createWebhookEndpoint(endpoint: Omit<WebhookEndpoint, 'createdAt' | 'deletedAt'>): Promise<WebhookEndpoint>;
+  /** The endpoint created; undefined when one with this ID exists already (an idempotent retry). */
+  createWebhookEndpoint(
+    endpoint: Omit<WebhookEndpoint, 'createdAt' | 'deletedAt'>,
+  ): Promise<WebhookEndpoint | undefined>;
   /** An endpoint, deleted or not; undefined when it never existed. */
   webhookEndpoint(id: string): Promise<WebhookEndpoint | undefined>;
   /** The endpoints not deleted, oldest first. */
@@ -64,7 +67,8 @@ export interface OutboundWebhooks {
   recordOutboundEvent(event: OutboundEvent, body: string): Promise<WebhookDelivery[]>;
   deliveryJob(deliveryId: string): Promise<DeliveryJob | undefined>;
   recordDeliveryAttempt(deliveryId: string, attempt: DeliveryAttempt): Promise<void>;
-  markDeliveryFailed(deliveryId: string, error: string): Promise<void>;
+  /** Gives a pending delivery up; its event type when it was pending, undefined when it was not. */
+  markDeliveryFailed(deliveryId: string, error: string): Promise<OutboundEventType | undefined>;
   /** An endpoint's deliveries, newest first, a page at a time. */
   webhookDeliveries(endpointId: string, page: { limit: number; before?: string }): Promise<WebhookDelivery[]>;
   webhookDelivery(endpointId: string, deliveryId: string): Promise<WebhookDelivery | undefined>;
@@ -153,7 +157,7 @@ export function outboundWebhooks(sql: Sql): OutboundWebhooks {
     async createWebhookEndpoint(endpoint) {
       const { rows } = await sql.query<EndpointRow>(
         `INSERT INTO webhook_endpoints (id, url, event_types, description, sealed_secret, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING *`,
         [
           endpoint.id,
           endpoint.url,
@@ -163,7 +167,7 @@ export function outboundWebhooks(sql: Sql): OutboundWebhooks {
           storableText(endpoint.createdBy),
         ],
       );
-      return endpointOf(rows[0]!);
+      return rows[0] ? endpointOf(rows[0]) : undefined;
     },
     webhookEndpoint: endpointById,
     async webhookEndpoints() {
@@ -173,11 +177,19 @@ export function outboundWebhooks(sql: Sql): OutboundWebhooks {
       return rows.map(endpointOf);
     },
     async deleteWebhookEndpoint(id) {
-      const { rows } = await sql.query(
-        'UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id',
-        [id],
-      );
-      return rows.length === 1;
+      return sql.transaction(async (tx) => {
+        const { rows } = await tx.query(
+          'UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id',
+          [id],
+        );
+        // Its pending deliveries are given up now, not at their next attempt (up to an hour away).
+        await tx.query(
+          `UPDATE webhook_deliveries SET status = 'failed', last_error = 'the endpoint was deleted'
+            WHERE endpoint_id = $1 AND status = 'pending'`,
+          [id],
+        );
+        return rows.length === 1;
+      });
     },
     async recordOutboundEvent(event, body) {
       return sql.transaction(async (tx) => {
@@ -238,13 +250,16 @@ export function outboundWebhooks(sql: Sql): OutboundWebhooks {
       );
     },
     async markDeliveryFailed(deliveryId, error) {
-      await sql.query(
-        `UPDATE webhook_deliveries
+      const { rows } = await sql.query<{ type: OutboundEventType }>(
+        `UPDATE webhook_deliveries d
             SET status = 'failed',
                 last_error = left(CASE WHEN last_error IS NULL OR last_error = $2 THEN $2 ELSE $2 || '; last attempt: ' || last_error END, 500)
-          WHERE id = $1 AND status = 'pending'`,
+           FROM outbound_events e
+          WHERE d.id = $1 AND d.status = 'pending' AND e.id = d.event_id
+          RETURNING e.type`,
         [deliveryId, storableText(error).slice(0, 500)],
       );
+      return rows[0]?.type;
     },
     async webhookDeliveries(endpointId, page) {
       const { rows } = await sql.query<DeliveryRow>(
@@ -261,7 +276,7 @@ export function outboundWebhooks(sql: Sql): OutboundWebhooks {
     },
     async requeueDelivery(deliveryId) {
       const { rows } = await sql.query<{ redeliveries: number }>(
-        `UPDATE webhook_deliveries SET status = 'pending', redeliveries = redeliveries + 1
+        `UPDATE webhook_deliveries SET status = 'pending', redeliveries = redeliveries + 1, pending_since = now()
           WHERE id = $1 RETURNING redeliveries`,
         [deliveryId],
       );
@@ -269,7 +284,7 @@ export function outboundWebhooks(sql: Sql): OutboundWebhooks {
     },
     async undeliveredSummary() {
       const { rows } = await sql.query<{ count: string; oldest: Date | null }>(
-        `SELECT count(*) AS count, min(created_at) AS oldest FROM webhook_deliveries WHERE status = 'pending'`,
+        `SELECT count(*) AS count, min(pending_since) AS oldest FROM webhook_deliveries WHERE status = 'pending'`,
       );
       const oldest = rows[0]?.oldest;
       return {

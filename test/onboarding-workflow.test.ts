@@ -269,6 +269,8 @@ describe('onboarding workflow on a real Temporal dev server', () => {
       signalDecisions: 'accepted',
       claimLease: '15m',
       secondApproverRoles: ['reviewer', 'senior_reviewer'],
+      resubmissionDeadline: '14d',
+      resubmissionRounds: 2,
     });
     assert.equal(Date.parse(state.reviewEscalatesAt!) - Date.parse(state.startedAt) > 23 * 3_600_000, true);
     await handle.cancel();

@@ -75,13 +75,7 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
   const notices = listenForCheckNotices(state);
   const desk = openReviewDesk({ state, policy, setStatus: record.setStatus, step: record.step });
   const events = eventEmitter(state);
-  const resubmissions = handleResubmissions(state, (answer) => {
-    record.setStatus('checks_running');
-    record.step(
-      'resubmitted',
-      [answer.documentId && 'document', answer.liveVideoId && 'live video'].filter(Boolean).join(' and '),
-    );
-  });
+  const resubmissions = handleResubmissions(state, record);
   const run: OnboardingRun = {
     ...record,
     state,
@@ -102,6 +96,7 @@ export async function onboardingWorkflow(rawInput: unknown): Promise<OnboardingD
   } catch (error) {
     if (!isCancellation(error)) throw error;
     // Cancelled: the applicant withdrew or an operator stopped the case. Record it, then end as cancelled.
+    delete state.resubmission;
     const withdrawn = conclude(state, {
       decision: 'withdrawn',
       decidedByKind: 'system',
@@ -152,6 +147,8 @@ async function decide(run: OnboardingRun): Promise<OnboardingDecision> {
 /** The given ComplyCube checks, concurrently, each until it completes, fails or times out. */
 async function runChecks(run: OnboardingRun, types: readonly CheckType[]): Promise<void> {
   const { state, policy, request, taskQueue, notices, step, events } = run;
+  // A check run again after a resubmission is timed from then, not from the onboarding's start.
+  const since = state.supersededChecks?.length ? new Date().toISOString() : state.startedAt;
   // Since 0.4.0 ComplyCube calls go to their own, rate-limited task queue (runs before kept theirs).
   const checksQueue = patched(COMPLYCUBE_TASK_QUEUE) ? complyCubeTaskQueue(taskQueue) : undefined;
   await Promise.all(
@@ -167,7 +164,7 @@ async function runChecks(run: OnboardingRun, types: readonly CheckType[]): Promi
         supersedes: (state.supersededChecks ?? []).flatMap((c) => (c.type === type && c.checkId ? [c.checkId] : [])),
       }).then(() => {
         const check = state.checks[type];
-        recordCheckDuration(check, state.startedAt);
+        recordCheckDuration(check, since);
         events.emit('check.completed', {
           checkType: type,
           checkId: check.checkId ?? null,
@@ -184,8 +181,8 @@ type ReviewOutcome =
   { kind: 'decided'; decision: OnboardingDecision } | { kind: 'resubmission'; request: ResubmissionRequest };
 
 /**
- * The applicant's resubmission, awaited until the request's deadline; once it comes, the checks it
- * feeds start afresh, their earlier results kept as superseded. False when the deadline passed.
+ * The applicant's resubmission, awaited until the request's deadline (taking it starts the checks
+ * it feeds afresh: `resubmission.ts`); false when the deadline passed.
  */
 async function resubmission(run: OnboardingRun, request: ResubmissionRequest): Promise<boolean> {
   const { state, events, resubmissions } = run;
@@ -197,14 +194,11 @@ async function resubmission(run: OnboardingRun, request: ResubmissionRequest): P
   });
   log.info('Onboarding awaiting resubmission', { items: request.items, round: request.round });
   const answer = await resubmissions.awaitAnswer(request);
-  delete state.resubmission;
-  if (!answer) return false;
-  run.request = resubmittedRequest(run.request, answer);
-  for (const type of CHECKS_FED_BY_RESUBMISSION) {
-    state.supersededChecks = [...(state.supersededChecks ?? []), state.checks[type]];
-    state.checks[type] = { type, status: 'creating', attentionAnalyses: [] };
+  if (!answer) {
+    delete state.resubmission;
+    return false;
   }
-  run.showDetails();
+  run.request = resubmittedRequest(run.request, answer);
   return true;
 }
 
@@ -228,6 +222,7 @@ async function review(run: OnboardingRun, reasons: string[]): Promise<ReviewOutc
       summary: 'review expiry',
     });
   }
+  desk.close();
   const requested = desk.takeResubmission();
   if (requested) return { kind: 'resubmission', request: requested };
   return { kind: 'decided', decision: reviewDecision(state, desk, decided, reasons) };

@@ -4,7 +4,7 @@
  * (`activities/webhook-activities.ts`). Events leave one after another, in the run's order, and
  * survive a cancellation of the run: a withdrawal is itself an event. Workflow code: no Node.
  */
-import { CancellationScope, patched, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { CancellationScope, log, patched, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { WebhookActivities } from '../activities/webhook-activities';
 import {
   outboundEventId,
@@ -52,7 +52,11 @@ export function eventEmitter(state: OnboardingState): EventEmitter {
       published = published.then(() =>
         CancellationScope.nonCancellable(() =>
           publishEvent.executeWithOptions({ ...PUBLISH, summary: `event ${type}` }, [event]),
-        ).then(() => undefined),
+        ).then(
+          () => undefined,
+          // Never while the store retries; a run must not fail for an event, nor skip the next ones.
+          (error: unknown) => log.warn('An event could not be published', { type, sequence, error: String(error) }),
+        ),
       );
     },
     settled: () => published,

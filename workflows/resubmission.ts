@@ -18,6 +18,7 @@ import {
   type ResubmissionUpdate,
 } from './onboarding-contract';
 import { refused, verifiedRoles } from './review-verification';
+import type { CaseRecord } from './case-record';
 import type { CheckType } from '../complycube/primitives';
 
 /** Marks the runs that took a resubmission: the path exists only from 0.8.0 on. */
@@ -57,9 +58,23 @@ export interface ResubmissionInbox {
  */
 export function handleResubmissions(
   state: OnboardingState,
-  onAnswer: (answer: Resubmission) => void,
+  record: Pick<CaseRecord, 'setStatus' | 'step'>,
 ): ResubmissionInbox {
   let answer: Resubmission | undefined;
+  /** The answer taken: its checks start afresh (the earlier ones kept as superseded), the wait ends. */
+  const take = (ids: Resubmission) => {
+    answer = ids;
+    for (const type of CHECKS_FED_BY_RESUBMISSION) {
+      state.supersededChecks = [...(state.supersededChecks ?? []), state.checks[type]];
+      state.checks[type] = { type, status: 'creating', attentionAnalyses: [] };
+    }
+    delete state.resubmission;
+    record.setStatus('checks_running');
+    record.step(
+      'resubmitted',
+      [ids.documentId && 'document', ids.liveVideoId && 'live video'].filter(Boolean).join(' and '),
+    );
+  };
   setHandler(
     submitResubmissionUpdate,
     async (raw) => {
@@ -82,8 +97,7 @@ export function handleResubmissions(
       // Another answer may have been taken while this one's assertion was checked.
       const late = resubmissionRefusal(state, raw, answer !== undefined);
       if (late) throw ApplicationFailure.create({ message: late, type: late.split(':')[0], nonRetryable: true });
-      answer = ids;
-      onAnswer(ids);
+      take(ids);
       return state;
     },
     {

@@ -46,6 +46,8 @@ export interface ReviewDesk {
   open(reasons: string[], secondApprovalRequired: boolean): void;
   /** The review SLA has passed. */
   escalate(): void;
+  /** The round of review is over: no resubmission may be asked of it any more (its outcome is being recorded). */
+  close(): void;
   /** The queue row of the decided case, and the audit row of a reviewer's decision. */
   recordDecided(action?: AuditEntry): Promise<void>;
   /** Everything the desk wrote has been written. */
@@ -56,6 +58,7 @@ export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskCon
   const writes = reviewWrites(state, policy);
   let final: FinalReview | undefined;
   let resubmission: ResubmissionRequest | undefined;
+  let closed = false;
   let decidedRecorded = false;
 
   /** Whether this point writes the trail and the queue: always for new runs and new events (see REVIEW_CASE_TRACKING). */
@@ -66,6 +69,7 @@ export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskCon
     firstApproval: state.firstApproval,
     secondApprovalRequired: state.secondApprovalRequired,
     decided: final !== undefined,
+    closed,
     resubmissionRounds: state.resubmissionRounds,
   });
 
@@ -112,6 +116,9 @@ export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskCon
       delete state.claim;
       delete state.firstApproval;
       delete state.escalated;
+      // The review's deadlines are this round's; the next round sets its own.
+      delete state.reviewEscalatesAt;
+      delete state.reviewExpiresAt;
       setStatus('awaiting_resubmission');
       step('resubmission_requested', `${ask.items.join(' and ')} by ${reviewer} (${ask.reasonCodes.join(', ')})`);
       return Promise.all([
@@ -156,6 +163,7 @@ export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskCon
       return taken;
     },
     open(reasons, secondApprovalRequired) {
+      closed = false;
       const openedAt = Date.now();
       state.reviewReasons = reasons;
       state.reviewOpenedAt = new Date(openedAt).toISOString();
@@ -172,6 +180,9 @@ export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskCon
       if (!state.firstApproval) setStatus('escalated');
       step('escalated');
       if (tracking()) void writes.syncQueue();
+    },
+    close() {
+      closed = true;
     },
     async recordDecided(action) {
       if (tracking()) await Promise.all([...(action ? [writes.audit(action)] : []), writes.syncQueue()]);

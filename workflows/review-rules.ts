@@ -50,6 +50,8 @@ export type DeskView = Pick<
 > & {
   /** A reviewer's decision has ended the review; the run is recording it. */
   decided: boolean;
+  /** The round of review is over (a decision, the expiry, a resubmission request), its outcome not yet shown. */
+  closed?: boolean;
 };
 
 /**
@@ -111,6 +113,7 @@ export function decisionRefusal(
   if (!isReviewDue(view)) return 'review_not_due';
   if (isClaimActive(view.claim, now) && view.claim.reviewer !== message.reviewer) return 'claimed_by_other';
   if (message.decision === 'request_resubmission') {
+    if (view.closed) return 'already_decided';
     return (view.resubmissionRounds ?? 0) < policy.resubmissionRounds ? undefined : 'resubmission_rounds_exhausted';
   }
   if (message.decision !== 'approve') return undefined;

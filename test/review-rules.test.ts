@@ -124,6 +124,39 @@ describe('review rules: decisions', () => {
   });
 });
 
+describe('review rules: resubmission requests', () => {
+  const ask = (reviewer: string) => ({ reviewer, decision: 'request_resubmission' as const, channel: 'api' as const });
+
+  it('takes a request on the desk, under the claim rules, without four-eyes, while rounds are left', () => {
+    const firstApproved = onDesk({
+      status: 'awaiting_second_approval',
+      secondApprovalRequired: true,
+      firstApproval: approvalBy('bob'),
+    });
+    assert.equal(decisionRefusal(onDesk(), ask('alice'), accepted, NOW), undefined);
+    assert.equal(decisionRefusal(firstApproved, ask('bob'), accepted, NOW), undefined, 'not a second approval');
+    assert.equal(decisionRefusal(onDesk({ claim: claimBy('bob') }), ask('alice'), accepted, NOW), 'claimed_by_other');
+    assert.equal(decisionRefusal(onDesk({ resubmissionRounds: 1 }), ask('alice'), accepted, NOW), undefined);
+    assert.equal(
+      decisionRefusal(onDesk({ resubmissionRounds: 2 }), ask('alice'), accepted, NOW),
+      'resubmission_rounds_exhausted',
+    );
+    assert.equal(
+      decisionRefusal(onDesk(), ask('alice'), { ...accepted, resubmissionRounds: 0 }, NOW),
+      'resubmission_rounds_exhausted',
+    );
+  });
+
+  it('refuses a request once the round of review has ended, its outcome still being recorded', () => {
+    assert.equal(decisionRefusal(onDesk({ closed: true }), ask('alice'), accepted, NOW), 'already_decided');
+    assert.equal(
+      decisionRefusal(onDesk({ status: 'awaiting_resubmission' }), ask('alice'), accepted, NOW),
+      'review_not_due',
+    );
+    assert.equal(decisionRefusal(onDesk({ status: 'expired' }), ask('alice'), accepted, NOW), 'already_decided');
+  });
+});
+
 describe('review rules: four-eyes', () => {
   const fraud = (outcome: 'clear' | 'attention') => ({
     identity_fraud_check: {

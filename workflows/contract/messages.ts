@@ -27,7 +27,8 @@ export const HANDLER_DESCRIPTIONS = {
   checkCompleted: 'Internal: ComplyCube said a check finished (sent by the API from its webhook). Not for people.',
   reviewDecision:
     'A reviewer decides: {"decision":"approve"|"reject","reviewer":"name","reason":"…"}. The name is recorded as asserted.',
-  submitReview: 'A reviewer decides, through the API or the CLI, which name the reviewer.',
+  submitReview:
+    'A reviewer decides (approve, reject) or asks the applicant to resubmit (request_resubmission), through the API, the console or the CLI, which vouch for the reviewer.',
   claimCase: 'A reviewer takes the case for the claim lease: {"reviewer":"name","channel":"cli"}.',
   releaseCase: 'The claim\'s holder lets the case go: {"reviewer":"name","channel":"cli"}.',
   submitResubmission:

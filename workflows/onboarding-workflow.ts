@@ -264,9 +264,6 @@ async function finish(run: OnboardingRun, decision: OnboardingDecision): Promise
     reason: decision.decidedByKind === 'reviewer' ? null : decision.reason,
     decidedAt: decision.decidedAt,
   });
-  // The event is in the outbox before the run shows its outcome: whoever sees it decided, and starts
-  // the client's next onboarding, finds this run closing, not still publishing.
-  await run.events.settled();
   run.setStatus(decision.decision);
   if (state.reviewOpenedAt) {
     // A reviewer's decision goes on the audit trail; any decision takes the case off the queue.

@@ -14,6 +14,7 @@ import { LEDGER_FEEDS } from '../store/ledger';
 import {
   WORKFLOW_TYPE,
   onboardingRequestSchema,
+  FINAL_STATUSES,
   onboardingStatusSearchAttribute,
   onboardingWorkflowId,
   type OnboardingRequest,
@@ -65,6 +66,13 @@ export async function startOnboarding(
     }
     const description = await current();
     if (!description) continue; // Gone between the start and the look: try again.
+    if (description.status.name === 'RUNNING' && reverify && isClosing(description)) {
+      // Decided, and closing (its last writes and events): a re-verification waits for it, then starts.
+      await withDeadline(() => temporal.workflow.getHandle(workflowId, description.runId).result()).catch(
+        () => undefined,
+      );
+      continue;
+    }
     if (description.status.name === 'RUNNING') {
       const running = runningAnswer(request, description);
       // A retry of a start whose answer was lost: the start goes on the ledger once, now if not then.
@@ -150,4 +158,10 @@ async function endedAnswer(
   if (!description) throw new HttpError(409, 'onboarding_in_flux', 'The onboarding changed while starting; try again');
   const status = description.typedSearchAttributes.get(onboardingStatusSearchAttribute);
   return answer(onboardingId, 200, description.runId, status ?? description.status.name.toLowerCase());
+}
+
+/** A run whose status is final but which has not ended yet: it is finishing its last writes. */
+function isClosing(description: WorkflowExecutionDescription): boolean {
+  const status = description.typedSearchAttributes.get(onboardingStatusSearchAttribute);
+  return status !== undefined && (FINAL_STATUSES as readonly string[]).includes(status);
 }

@@ -15,7 +15,8 @@ import {
   type ReviewRefusal,
 } from '../workflows/onboarding-contract';
 import type { ApiContext } from './context';
-import { HttpError } from './errors';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { grpcCodeOf, HttpError } from './errors';
 
 /** The refusal as an HTTP error: 409 with its code and sentence (and the claim's holder for `claimed_by_other`). */
 export async function refusalError(context: ApiContext, onboardingId: string, refusal: string): Promise<HttpError> {
@@ -62,4 +63,25 @@ export async function recordRefusal(
   await context.store.recordReviewAction(
     refusedAttempt({ ...attempt, workflowId: onboardingWorkflowId(attempt.onboardingId) }),
   );
+}
+
+const FAILED_PRECONDITION = 9;
+
+/**
+ * An Update sent to a run that has ended (or is unknown), as the API answers it: Temporal says
+ * NOT_FOUND or FAILED_PRECONDITION; 409 `already_decided` when the store has a decision (or the
+ * run ended without one), 404 when nothing is known. Undefined for any other error.
+ */
+export async function endedRunError(
+  context: ApiContext,
+  onboardingId: string,
+  error: unknown,
+): Promise<HttpError | undefined> {
+  if (!(error instanceof WorkflowNotFoundError) && grpcCodeOf(error) !== FAILED_PRECONDITION) return undefined;
+  const decided = (await context.store.decisionsFor(onboardingId)).length > 0;
+  if (decided) return new HttpError(409, 'already_decided', REVIEW_REFUSALS.already_decided);
+  if (error instanceof WorkflowNotFoundError) {
+    return new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
+  }
+  return new HttpError(409, 'already_decided', 'This onboarding has ended');
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { optionalString, positiveInt } from './env-values';
 import { DEFAULT_COMPLYCUBE_BASE_URL } from '../complycube/client';
 import { describeZodError } from '../complycube/schemas';
 import { LOG_FORMATS, LOG_LEVELS } from './logging';
@@ -25,12 +26,6 @@ export const DEFAULT_DEPLOYMENT_NAME = 'kyc-onboarding';
 /** When a worker makes its own version current: see `worker/deployment.ts`. */
 export const AUTO_PROMOTE_POLICIES = ['if-none', 'always', 'never'] as const;
 export type AutoPromotePolicy = (typeof AUTO_PROMOTE_POLICIES)[number];
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** `name:token` pairs, comma-separated. */
 const tokenList = optionalString.transform((value, ctx) => {

@@ -2,7 +2,8 @@
  * The `POLICY_*` settings: this deployment's overrides of `DEFAULT_POLICY`, the policy every new
  * onboarding starts with (docs/versioning.md, "Policy fixed at start"). Part of `config.ts`'s schema.
  */
-import { z } from 'zod';
+import { type z } from 'zod';
+import { optionalString } from './env-values';
 import {
   durationSchema,
   resubmissionRoundsSchema,
@@ -11,11 +12,6 @@ import {
   signalDecisionsSchema,
   type PolicyOverrides,
 } from '../workflows/onboarding-contract';
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
 export const policyEnvShape = {
   POLICY_CHECK_TIMEOUT: durationSchema.optional(),

@@ -4,13 +4,8 @@
  * X-Forwarded-For names the client) and the session's idle timeout. Part of `config.ts`'s schema.
  */
 import { z } from 'zod';
+import { optionalString, positiveInt } from './env-values';
 import { durationSchema, parseDuration } from '../workflows/onboarding-contract';
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 export const signInEnvShape = {
   OIDC_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),

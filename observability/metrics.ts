@@ -64,6 +64,22 @@ export interface QueueDepth {
   pastSla: number;
 }
 
+/**
+ * `read`, shared by every gauge of a scrape and any other scrape within a second: one store query
+ * per scrape, however many gauges it feeds. A failed read is not kept.
+ */
+export function readAtMostEverySecond<T>(read: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > 1_000) {
+      const value = read();
+      cached = { at: Date.now(), value };
+      value.catch(() => (cached = undefined));
+    }
+    return cached.value;
+  };
+}
+
 /** The API's metrics: a registry of its own (so tests can run several APIs in one process). */
 export interface ApiMetrics {
   registry: Registry;
@@ -120,15 +136,7 @@ export function createApiMetrics(queueDepth: () => Promise<QueueDepth[]>): ApiMe
   });
 
   // One read of the queue serves every gauge of a scrape (and any other scrape within a second).
-  let cached: { at: number; value: Promise<QueueDepth[]> } | undefined;
-  const depth = () => {
-    if (!cached || Date.now() - cached.at > 1_000) {
-      const value = queueDepth();
-      cached = { at: Date.now(), value };
-      value.catch(() => (cached = undefined));
-    }
-    return cached.value;
-  };
+  const depth = readAtMostEverySecond(queueDepth);
   const gauge = (name: string, help: string, pick: (d: QueueDepth) => number) =>
     new Gauge({
       name,

@@ -7,6 +7,7 @@
 import type { MetricMeter } from '@temporalio/common';
 import { Gauge, type Registry } from 'prom-client';
 import { OUTBOUND_EVENT_TYPES } from '../workflows/onboarding-contract';
+import { readAtMostEverySecond } from './metrics';
 
 export const WEBHOOK_DELIVERIES = 'kyc_outbound_webhook_deliveries';
 
@@ -36,15 +37,7 @@ export function registerWebhookBacklog(
   registry: Registry,
   summary: () => Promise<{ count: number; oldestAgeSeconds: number }>,
 ): void {
-  let cached: { at: number; value: Promise<{ count: number; oldestAgeSeconds: number }> } | undefined;
-  const read = () => {
-    if (!cached || Date.now() - cached.at > 1_000) {
-      const value = summary();
-      cached = { at: Date.now(), value };
-      value.catch(() => (cached = undefined));
-    }
-    return cached.value;
-  };
+  const read = readAtMostEverySecond(summary);
   new Gauge({
     name: 'kyc_outbound_webhooks_undelivered',
     help: 'Outbound webhook deliveries not yet delivered nor given up',

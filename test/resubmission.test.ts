@@ -11,13 +11,11 @@ import { call } from './helpers/http';
 import { runCli } from './helpers/processes';
 import {
   assertedUpdate,
+  FORGER_KEYRING,
   resubmissionArgs as sendResubmissionArgs,
   sendResubmission,
 } from './helpers/review-assertions';
-import { parseKeyring } from '../security/keyring';
 
-/** A key the workers do not hold: what someone with Temporal access but not the API's key can sign with. */
-const FORGER_KEYRING = parseKeyring('test-1:Zm9yZ2VkLWtleS1mb3JnZWQta2V5LWZvcmdlZC1rZXktMDA');
 import {
   OTHER_REVIEWER_TOKEN,
   REVIEWER_TOKEN,
@@ -25,9 +23,8 @@ import {
   startTestSystem,
   type TestSystem,
 } from './helpers/system';
+import { eventually } from './helpers/eventually';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('resubmission: asked by a reviewer, answered by the backend, checked again', () => {
   let system: TestSystem;
@@ -148,7 +145,7 @@ describe('resubmission: asked by a reviewer, answered by the backend, checked ag
     assert.equal(((await handle.result()) as OnboardingDecision).decision, 'approved');
 
     // The backend heard of the request (codes, never the note) and of the decision.
-    const events = await until(() => {
+    const events = await eventually('the events', () => {
       const types = receiver.received.filter((event) => event.data.onboardingId === id).map((event) => event.type);
       return types.includes('onboarding.decided')
         ? receiver.received.filter((e) => e.data.onboardingId === id)
@@ -276,7 +273,7 @@ describe('resubmission: asked by a reviewer, answered by the backend, checked ag
     assert.equal(recorded?.decision, 'expired');
     const view = await api('GET', `/v1/onboardings/${applicant.clientId}`);
     assert.equal(view.body.status, 'expired');
-    await until(() =>
+    await eventually('the events', () =>
       receiver.received.find(
         (event) =>
           event.type === 'onboarding.decided' &&
@@ -286,13 +283,3 @@ describe('resubmission: asked by a reviewer, answered by the backend, checked ag
     );
   });
 });
-
-async function until<T>(probe: () => T | undefined, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(200);
-  }
-}

@@ -11,19 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { onboardingWorkflowId, type OnboardingDecision } from '../workflows/onboarding-contract';
 import { call } from './helpers/http';
 import { REVIEWER_TOKEN, SERVICE_TOKEN, startTestSystem, type TestSystem } from './helpers/system';
+import { eventually } from './helpers/eventually';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 60_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 describe('outbound webhooks: signed, durable, at least once, per endpoint, SSRF-guarded', () => {
   let system: TestSystem;

@@ -5,7 +5,7 @@
  * the same Idempotency-Key is the same Update, so the check is never created twice.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   onboardingWorkflowId,
   resubmissionSchema,
@@ -16,15 +16,13 @@ import {
 import type { Principal } from '../auth';
 import { assertionFor } from '../review-assertion';
 import { presentState, type ApiContext } from '../context';
-import { grpcCodeOf, HttpError } from '../errors';
 import { derivedId, idempotencyKeyOf, idempotent, type Answer } from '../idempotency';
-import { refusalError, refusalsDescribed } from '../refusals';
+import { endedRunError, refusalError, refusalsDescribed } from '../refusals';
 import { AUTH_ERRORS, errors, idempotencyHeaders, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
 import { onboardingViewSchema } from '../schemas/onboarding';
 import type { RouteGroup } from './plugin';
 
 const ROUTE = 'POST /v1/onboardings/:onboardingId/resubmissions';
-const FAILED_PRECONDITION = 9;
 
 const body = resubmissionSchema.meta({
   description: 'The new ComplyCube objects: documentId for a document asked for, liveVideoId for a live video',
@@ -77,11 +75,7 @@ async function resubmit(
   principal: Principal,
   request: { onboardingId: string; answer: Resubmission; updateId: string },
 ): Promise<Answer> {
-  const { onboardingId, updateId } = request;
-  const ids: Resubmission = {
-    ...(request.answer.documentId ? { documentId: request.answer.documentId } : {}),
-    ...(request.answer.liveVideoId ? { liveVideoId: request.answer.liveVideoId } : {}),
-  };
+  const { onboardingId, updateId, answer: ids } = request;
   const assertion = await assertionFor(context, principal, {
     onboardingId,
     action: 'resubmit',
@@ -101,13 +95,6 @@ async function resubmit(
     if (error instanceof WorkflowUpdateFailedError) {
       throw await refusalError(context, onboardingId, error.cause?.message ?? 'resubmission_not_requested');
     }
-    if (error instanceof WorkflowNotFoundError || grpcCodeOf(error) === FAILED_PRECONDITION) {
-      const decided = (await context.store.decisionsFor(onboardingId)).length > 0;
-      if (decided || !(error instanceof WorkflowNotFoundError)) {
-        throw new HttpError(409, 'already_decided', 'This onboarding has ended');
-      }
-      throw new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
-    }
-    throw error;
+    throw (await endedRunError(context, onboardingId, error)) ?? error;
   }
 }

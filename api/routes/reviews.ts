@@ -6,18 +6,12 @@
  */
 import { ClientErasedError } from '../../security/personal-data';
 import { randomUUID } from 'node:crypto';
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateStage,
-  type WorkflowUpdateHandle,
-} from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowUpdateHandle } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import {
   assertedReviewReason,
   onboardingWorkflowId,
-  REVIEW_REFUSALS,
   submitReviewUpdate,
   type OnboardingState,
 } from '../../workflows/onboarding-contract';
@@ -25,7 +19,7 @@ import { DECIDING_ROLES, type Principal } from '../auth';
 import { onboardingLinks, presentState, type ApiContext } from '../context';
 import { grpcCodeOf, HttpError } from '../errors';
 import { derivedId, idempotencyKeyOf, idempotent, type Answer } from '../idempotency';
-import { recordRefusal, refusalError, refusalsDescribed } from '../refusals';
+import { endedRunError, recordRefusal, refusalError, refusalsDescribed } from '../refusals';
 import { assertionFor } from '../review-assertion';
 import { AUTH_ERRORS, errors, idempotencyHeaders, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
 import { onboardingViewSchema } from '../schemas/onboarding';
@@ -34,7 +28,6 @@ import type { RouteGroup } from './plugin';
 const ROUTE = 'POST /v1/onboardings/:onboardingId/review';
 /** How long an accepted review waits for its decision to be recorded before answering 202. */
 const RECORDING_WAIT_MS = 5_000;
-const FAILED_PRECONDITION = 9;
 
 const schema = {
   summary:
@@ -171,14 +164,5 @@ async function refusal(context: ApiContext, error: unknown, review: Review): Pro
     });
     return refusalError(context, onboardingId, reason);
   }
-  // The run has ended (or is unknown): Temporal answers NOT_FOUND or FAILED_PRECONDITION.
-  if (error instanceof WorkflowNotFoundError || grpcCodeOf(error) === FAILED_PRECONDITION) {
-    const decided = (await context.store.decisionsFor(onboardingId)).length > 0;
-    if (decided) return new HttpError(409, 'already_decided', REVIEW_REFUSALS.already_decided);
-    if (error instanceof WorkflowNotFoundError) {
-      return new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
-    }
-    return new HttpError(409, 'already_decided', 'This onboarding has ended');
-  }
-  return error;
+  return (await endedRunError(context, onboardingId, error)) ?? error;
 }

@@ -18,6 +18,8 @@ import {
 } from '../../workflows/onboarding-contract';
 
 export const TEST_KEYRING: ReviewKeyring = parseKeyring(REVIEW_ASSERTION_KEYS);
+/** A key the workers do not hold: what someone with Temporal access but not the API's key can sign with. */
+export const FORGER_KEYRING: ReviewKeyring = parseKeyring('test-1:Zm9yZ2VkLWtleS1mb3JnZWQta2V5LWZvcmdlZC1rZXktMDA');
 
 const UPDATE_OF: Record<AssertedAction, string> = {
   decide: 'submitReview',

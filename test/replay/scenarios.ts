@@ -1,10 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { parseKeyring } from '../../security/keyring';
-import { sendAsserted, sendResubmission } from '../helpers/review-assertions';
+import { FORGER_KEYRING, sendAsserted, sendResubmission } from '../helpers/review-assertions';
 import { SERVICE_TOKEN, type TestSystem } from '../helpers/system';
-
-/** A key the workers do not hold: what someone with Temporal access but not the API's key can sign with. */
-const FORGER_KEYRING = parseKeyring('test-1:Zm9yZ2VkLWtleS1mb3JnZWQta2V5LWZvcmdlZC1rZXktMDA');
 
 /**
  * One run per path through the workflow. `npm run fixtures:record` runs them and saves their

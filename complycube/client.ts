@@ -19,6 +19,7 @@ import {
   type CheckStatus,
   type CheckType,
 } from './schemas';
+import type { SendPacer } from './send-pacer';
 
 export {
   ComplyCubeFailure,
@@ -40,6 +41,8 @@ export interface ComplyCubeClientOptions {
   timeoutMs?: number;
   /** Counts each call by operation and status (429s included). */
   metrics?: ComplyCubeMetrics;
+  /** Waits for the fleet's next send slot before each request (`send-pacer.ts`); unpaced when absent. */
+  pace?: SendPacer;
 }
 
 export interface IdentityFraudCheckRequest {
@@ -77,6 +80,7 @@ export class ComplyCubeClient {
   private readonly apiKey: string;
   private readonly timeoutMs: number;
   private readonly metrics: ComplyCubeMetrics | undefined;
+  private readonly pace: SendPacer | undefined;
 
   constructor(options: ComplyCubeClientOptions) {
     if (!options.apiKey) throw new TypeError('ComplyCube API key is required');
@@ -84,6 +88,7 @@ export class ComplyCubeClient {
     this.apiKey = options.apiKey;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.metrics = options.metrics;
+    this.pace = options.pace;
   }
 
   createIdentityFraudCheck(request: IdentityFraudCheckRequest): Promise<Check> {
@@ -155,6 +160,7 @@ export class ComplyCubeClient {
       Accept: 'application/json',
       ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
     };
+    await this.pace?.();
     const started = performance.now();
     const { response, text } = await inClientSpan(
       `ComplyCube ${route}`,

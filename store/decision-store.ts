@@ -36,6 +36,7 @@ import { oidcSignIns, type OidcSignIns } from './oidc-sign-ins';
 import { reviewQueue, type ReviewQueue } from './review-queue';
 import { reviewTrail, type ReviewTrail } from './review-trail';
 import { securityEvents, type SecurityEvents } from './security-events';
+import { sendSchedule, type SendSchedule } from './send-schedule';
 import { embedded, migrate, postgres } from './sql';
 import { webhookEvents, type WebhookEvents } from './webhook-events';
 
@@ -65,6 +66,7 @@ export interface DecisionStore
     OidcSignIns,
     PersonalDataStore,
     OutboundWebhooks,
+    SendSchedule,
     Ledger {
   /** Walks the whole ledger, recomputing every hash (`ledger-verify.ts`). */
   verifyLedger(options?: VerifyOptions): Promise<ChainVerdict>;
@@ -114,6 +116,7 @@ export async function openDecisionStore(options: DecisionStoreOptions = {}): Pro
     ...oidcSignIns(sql),
     ...personalDataStore(sql),
     ...outboundWebhooks(sql),
+    ...sendSchedule(sql),
     ...ledger(sql),
     verifyLedger: (options) => verifyLedgerChain(sql, options),
     verifyLedgerPage: (page) => verifyLedgerPage(sql, page),

@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { DatabaseError, Pool } from 'pg';
 import { LEDGER_MIGRATION, LEDGER_PURGE_MIGRATION } from './ledger-schema';
 import { OUTBOUND_WEBHOOKS_MIGRATION } from './outbound-webhooks-schema';
+import { SEND_SCHEDULE_MIGRATION } from './send-schedule';
 import { PERSONAL_DATA_MIGRATION } from './personal-data-schema';
 import { CODEC_DECODE_EVENT_MIGRATION, SECURITY_EVENTS_MIGRATION } from './security-events-schema';
 
@@ -176,6 +177,8 @@ export const MIGRATIONS: readonly string[] = [
   PERSONAL_DATA_MIGRATION,
   // Outbound webhooks, and resubmission requests (docs/webhooks.md, docs/resubmission.md).
   OUTBOUND_WEBHOOKS_MIGRATION,
+  // The fleet's shared send schedule toward ComplyCube's rate limit (README, "Sizing the ComplyCube rate limit").
+  SEND_SCHEDULE_MIGRATION,
 ];
 
 /**

@@ -11,6 +11,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createOnboardingActivities } from '../activities/onboarding-activities';
 import { apiMetricsFor, createApi, type ApiOptions } from '../api/app';
 import { ComplyCubeClient } from '../complycube/client';
+import { sharedSendPacer } from '../complycube/send-pacer';
 import { ConfigError, type Config } from '../config/config';
 import { complyCubeMetricsOn, type ComplyCubeMetrics } from '../observability/metrics';
 import { clientInterceptors, type Tracing } from '../observability/tracing';
@@ -18,6 +19,7 @@ import { dataConverter } from '../security/data-converter';
 import { AesGcmPayloadCodec, type CodecKeyring } from '../security/payload-codec';
 import { createPersonalData } from '../security/personal-data';
 import type { DecisionStore } from '../store/decision-store';
+import type { SendSchedule } from '../store/send-schedule';
 import { createOnboardingWorker, type OnboardingWorker } from '../worker/create-worker';
 import { promoteWhenPolling, type PromotionResult } from '../worker/deployment';
 import type { WorkflowBuild } from '../worker/workflow-build';
@@ -48,14 +50,28 @@ export type SystemConfig = Pick<
   worker: Omit<Config['worker'], 'complyCubeRateLimit'> & { complyCubeRateLimit?: number | undefined };
 };
 
-/** A ComplyCube client as configured; a worker cannot run without a key, so neither can this. */
-export function complyCubeClient(settings: Config['complyCube'], metrics?: ComplyCubeMetrics): ComplyCubeClient {
+/**
+ * A ComplyCube client as configured; a worker cannot run without a key, so neither can this. With
+ * a rate limit and a store, every call waits for its slot in the fleet's shared send schedule
+ * (`complycube/send-pacer.ts`), at most `maxWaitMs`.
+ */
+export function complyCubeClient(
+  settings: Config['complyCube'],
+  metrics?: ComplyCubeMetrics,
+  pacing?: { schedule: SendSchedule; ratePerSecond: number | undefined; maxWaitMs: number },
+): ComplyCubeClient {
   if (!settings.apiKey) throw new ConfigError('invalid configuration: COMPLYCUBE_API_KEY is required');
+  const { apiKey } = settings;
+  const pace =
+    pacing?.ratePerSecond === undefined
+      ? undefined
+      : sharedSendPacer({ ...pacing, ratePerSecond: pacing.ratePerSecond, apiKey });
   return new ComplyCubeClient({
     baseUrl: settings.baseUrl,
-    apiKey: settings.apiKey,
+    apiKey,
     timeoutMs: settings.timeoutMs,
     ...(metrics ? { metrics } : {}),
+    ...(pace ? { pace } : {}),
   });
 }
 
@@ -85,7 +101,12 @@ export function composeWorker(config: SystemConfig, parts: WorkerParts): Promise
     taskQueue: config.temporal.taskQueue,
     activities: {
       ...createOnboardingActivities({
-        complyCube: complyCubeClient(config.complyCube, complyCubeMetricsOn(Runtime.instance().metricMeter)),
+        // A slot further than 20 s away fails the call as a 429 would: inside the policy's 30 s call timeout.
+        complyCube: complyCubeClient(config.complyCube, complyCubeMetricsOn(Runtime.instance().metricMeter), {
+          schedule: parts.store,
+          ratePerSecond: complyCubeRateLimit,
+          maxWaitMs: 20_000,
+        }),
         store: parts.activityStore ? parts.activityStore(parts.store) : parts.store,
         ...(config.reviewKeys ? { reviewKeys: config.reviewKeys } : {}),
       }),
@@ -192,7 +213,16 @@ export function composeApi(config: SystemConfig, parts: ApiParts): Promise<Fasti
     oidc: config.api.oidc,
     trustProxy: config.api.trustProxy,
     // Evidence for reviewers is read from ComplyCube, never kept: only with a key.
-    ...(config.complyCube.apiKey ? { complyCube: complyCubeClient(config.complyCube, metrics.complyCube) } : {}),
+    // A reviewer waits at most 5 s behind a burst of onboardings before the page says so.
+    ...(config.complyCube.apiKey
+      ? {
+          complyCube: complyCubeClient(config.complyCube, metrics.complyCube, {
+            schedule: parts.store,
+            ratePerSecond: config.worker.complyCubeRateLimit,
+            maxWaitMs: 5_000,
+          }),
+        }
+      : {}),
     metrics,
     ...(parts.logger ? { logger: parts.logger } : {}),
     ...parts.overrides,

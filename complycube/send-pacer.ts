@@ -1,0 +1,44 @@
+/**
+ * The fleet's pace toward ComplyCube, at the point of the call: before each request, a slot is
+ * reserved from the send schedule every worker and API process shares (`store/send-schedule.ts`),
+ * one every 1/rate seconds, and the request waits for it. Temporal's task-queue limit stays as the
+ * coarse guard; this one spaces the calls that actually leave, whatever the dispatch jitter, so a
+ * burst never puts more in one second than ComplyCube allows.
+ */
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { SendSchedule } from '../store/send-schedule';
+import { ComplyCubeFailure } from './failures';
+
+/** Waits for the caller's turn to send; throws a retryable rate-limit failure past the longest wait. */
+export type SendPacer = () => Promise<void>;
+
+export interface SendPacerOptions {
+  schedule: SendSchedule;
+  /** The account whose limit this is: calls with the same key share one schedule. */
+  apiKey: string;
+  ratePerSecond: number;
+  /**
+   * The longest a call waits for its slot. Past it nothing is reserved and the call fails as a
+   * 429 would, retryable after the wait, so an activity never sleeps through its own timeout.
+   */
+  maxWaitMs: number;
+}
+
+export function sharedSendPacer({ schedule, apiKey, ratePerSecond, maxWaitMs }: SendPacerOptions): SendPacer {
+  // The key itself never reaches the store: only a digest names the account's schedule.
+  const key = `complycube:${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`;
+  const intervalMs = 1000 / ratePerSecond;
+  return async () => {
+    const waitMs = await schedule.reserveSendSlot(key, intervalMs, maxWaitMs);
+    if (waitMs === undefined) {
+      throw ApplicationFailure.create({
+        type: ComplyCubeFailure.RateLimited,
+        message: `ComplyCube's send schedule is full for the next ${Math.round(maxWaitMs / 1000)} s`,
+        nonRetryable: false,
+        nextRetryDelay: maxWaitMs,
+      });
+    }
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The fleet's send schedule toward ComplyCube (`store/send-schedule.ts`, `complycube/send-pacer.ts`):
+ * reservations from several connections get distinct slots 1/rate apart; a full schedule refuses
+ * without reserving; an idle schedule does not let the past pile up; a process killed -9 while
+ * waiting for its slots leaks nothing and stalls no one.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import { sharedSendPacer } from '../complycube/send-pacer';
+import { openDecisionStore, type DecisionStore } from '../store/decision-store';
+import { TEST_DATABASE_URL } from './helpers/system';
+
+describe('the shared send schedule', () => {
+  let stores: DecisionStore[] = [];
+
+  before(async () => {
+    stores = await Promise.all([1, 2, 3].map(() => openDecisionStore({ databaseUrl: TEST_DATABASE_URL, poolMax: 4 })));
+  });
+  after(async () => {
+    for (const store of stores) await store.close();
+  });
+
+  it('gives concurrent callers on three connections distinct slots, 1/rate apart', async () => {
+    const key = `test:${randomUUID()}`;
+    const waits = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => stores[i % 3]!.reserveSendSlot(key, 100, 60_000)),
+    );
+    const sorted = waits.map((w) => w!).sort((a, b) => a - b);
+    assert.ok(sorted[0]! < 50, `the first waits ${sorted[0]} ms`);
+    for (let i = 1; i < sorted.length; i += 1) {
+      // Each wait is measured at its own statement's clock: spacing 100 ms, less the time between.
+      const gap = sorted[i]! - sorted[i - 1]!;
+      assert.ok(gap > 50 && gap < 150, `slots ${i - 1} and ${i} are ${gap.toFixed(1)} ms apart`);
+    }
+    assert.ok(sorted.at(-1)! > 2_500, `30 slots at 10/s span ${sorted.at(-1)} ms`);
+  });
+
+  it('refuses a slot past the longest wait, and reserves nothing for it', async () => {
+    const key = `test:${randomUUID()}`;
+    const [store] = stores;
+    // Slots at 0, 1, 2 and 3 s; the fifth, 4 s away, is past the 3 s wait.
+    for (let i = 0; i < 4; i += 1) assert.notEqual(await store!.reserveSendSlot(key, 1_000, 3_000), undefined);
+    assert.equal(await store!.reserveSendSlot(key, 1_000, 3_000), undefined);
+    assert.equal(await store!.reserveSendSlot(key, 1_000, 3_000), undefined);
+    // A longer wait takes the fifth slot, not a seventh: the refusals reserved nothing.
+    const fifth = await store!.reserveSendSlot(key, 1_000, 10_000);
+    assert.ok(fifth! > 3_500 && fifth! < 4_100, `the fifth slot is ${fifth} ms away`);
+  });
+
+  it('sends at once after an idle spell: unused slots are not owed', async () => {
+    const key = `test:${randomUUID()}`;
+    await stores[0]!.reserveSendSlot(key, 200, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const wait = await stores[1]!.reserveSendSlot(key, 200, 60_000);
+    assert.ok(wait! < 20, `waits ${wait} ms after an idle spell`);
+  });
+
+  it('paces calls through the pacer, and fails a call past the longest wait as a retryable 429', async () => {
+    const pace = sharedSendPacer({
+      schedule: stores[0]!,
+      apiKey: `key-${randomUUID()}`,
+      ratePerSecond: 20,
+      maxWaitMs: 400,
+    });
+    const began = Date.now();
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, () => pace().then(() => Date.now() - began)));
+    const sent = outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value);
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason);
+    assert.ok(sent.length >= 8 && sent.length <= 10, `${sent.length} sent within 400 ms at 20/s`);
+    assert.ok(Math.max(...sent) >= 300, `the last sent after ${Math.max(...sent)} ms`);
+    for (const failure of refused) {
+      assert.ok(failure instanceof ApplicationFailure);
+      assert.equal(failure.type, 'ComplyCubeRateLimited');
+      assert.equal(failure.nonRetryable, false);
+      assert.equal(failure.nextRetryDelay, 400);
+    }
+  });
+
+  it('leaks no slot and stalls no one when a process holding reservations is killed -9', async () => {
+    const key = `test:${randomUUID()}`;
+    // A process reserves ten slots (two seconds of them at 5/s) and waits for them; it is killed
+    // -9 before it sends anything.
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `const { openDecisionStore } = require('./store/decision-store');
+         (async () => {
+           const store = await openDecisionStore({ databaseUrl: ${JSON.stringify(TEST_DATABASE_URL)} });
+           for (let i = 0; i < 10; i += 1) await store.reserveSendSlot(${JSON.stringify(key)}, 200, 60_000);
+           console.log('reserved');
+           setInterval(() => {}, 1000);
+         })();`,
+      ],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('reserved') && resolve());
+      child.on('exit', (code) => reject(new Error(`the child exited ${code} before reserving`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    // Its slots pass unused: the next caller waits at most out the ten, never longer, and once
+    // they are past, not at all.
+    const next = await stores[0]!.reserveSendSlot(key, 200, 60_000);
+    assert.ok(next! <= 2_000, `the next caller waits ${next} ms`);
+    await new Promise((resolve) => setTimeout(resolve, next! + 300));
+    const later = await stores[1]!.reserveSendSlot(key, 200, 60_000);
+    assert.ok(later! < 20, `then ${later} ms`);
+  });
+});

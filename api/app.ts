@@ -19,9 +19,12 @@ import { createContext, type ApiOptions } from './context';
 import { errorHandler, HttpError } from './errors';
 import { observe } from './observability';
 import { registerOpenApi } from './openapi';
+import { applicantRoutes } from './routes/applicant';
 import { auditRoutes } from './routes/audit';
 import { ledgerRoutes } from './routes/ledger';
+import { assignmentRoutes } from './routes/assignment';
 import { claimRoutes } from './routes/claims';
+import { noteRoutes } from './routes/notes';
 import { codecRoutes } from './routes/codec';
 import { personalDataRoutes } from './routes/personal-data';
 import { complyCubeWebhookRoutes, WEBHOOK_PATH } from './routes/complycube-webhook';
@@ -116,7 +119,10 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     resubmissionRoutes,
     webhookEndpointRoutes,
     claimRoutes,
+    assignmentRoutes,
+    noteRoutes,
     evidenceRoutes,
+    applicantRoutes,
     auditRoutes,
     ledgerRoutes,
     decisionRoutes,

@@ -52,11 +52,13 @@ export async function recordRefusal(
   context: ApiContext,
   attempt: {
     onboardingId: string;
-    kind: 'claim' | 'release' | 'decision';
+    kind: 'claim' | 'release' | 'decision' | 'assignment';
     actor: string;
     channel: ReviewChannel;
     refusal: string;
     decision?: 'approve' | 'reject' | 'request_resubmission';
+    /** For an assignment: who the case was to go to. */
+    assignee?: string;
   },
 ): Promise<void> {
   context.metrics.review(attempt.kind, 'refused', attempt.channel);

@@ -18,6 +18,8 @@ import {
   claimCommand,
   resubmitCommand,
   reviewCommand,
+  assignCommand,
+  noteCommand,
   syncReviewQueueCommand,
   type ReviewCommandContext,
 } from './review-commands';
@@ -38,6 +40,9 @@ const OPTIONS = {
   reviewer: { type: 'string' },
   items: { type: 'string' },
   reasons: { type: 'string' },
+  'reason-codes': { type: 'string' },
+  to: { type: 'string' },
+  text: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -49,11 +54,13 @@ const NEEDS_ID: readonly CommandName[] = [
   'release',
   'review',
   'resubmit',
+  'assign',
+  'note',
   'audit',
   'withdraw',
   'erase',
 ];
-const THROUGH_THE_API: readonly CommandName[] = ['claim', 'release', 'review', 'resubmit', 'erase'];
+const THROUGH_THE_API: readonly CommandName[] = ['claim', 'release', 'review', 'resubmit', 'assign', 'note', 'erase'];
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
@@ -82,6 +89,8 @@ async function run(desk: ReviewCommandContext, command: CommandName, values: Val
     case 'release':
     case 'review':
     case 'resubmit':
+    case 'assign':
+    case 'note':
     case 'erase':
       throw new Error(`${command} goes through the API`);
     case 'audit':
@@ -114,6 +123,8 @@ async function main(argv: string[]): Promise<void> {
     if (first === 'erase') return eraseCommand(reviewer, positionals[0]!);
     if (first === 'review') return reviewCommand(reviewer, positionals[0]!, values);
     if (first === 'resubmit') return resubmitCommand(reviewer, positionals[0]!, values);
+    if (first === 'assign') return assignCommand(reviewer, positionals[0]!, values.to);
+    if (first === 'note') return noteCommand(reviewer, positionals[0]!, values.text);
     return claimCommand(reviewer, positionals[0]!, values.reviewer, first === 'release');
   }
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal)).catch((error: Error) => {

@@ -60,17 +60,28 @@ const list = (value: string | undefined) => value?.split(',').map((item) => item
 export async function reviewCommand(
   context: ReviewerCommandContext,
   onboardingId: string,
-  values: { decision?: string; reason?: string; reviewer?: string; items?: string; reasons?: string },
+  values: {
+    decision?: string;
+    reason?: string;
+    reviewer?: string;
+    items?: string;
+    reasons?: string;
+    'reason-codes'?: string;
+  },
 ): Promise<void> {
   refuseTypedReviewer(values.reviewer, 'review');
   const asking = values.decision === 'request_resubmission';
   if (!asking && (values.items !== undefined || values.reasons !== undefined)) {
     throw new UsageError('--items and --reasons go with --decision request_resubmission only.', 'review');
   }
+  if (asking && values['reason-codes'] !== undefined) {
+    throw new UsageError('--reason-codes go with approve or reject; a resubmission takes --reasons.', 'review');
+  }
   const review = reviewBodySchema.safeParse({
     decision: values.decision,
     reason: values.reason,
     ...(asking ? { resubmission: { items: list(values.items), reasonCodes: list(values.reasons) } } : {}),
+    ...(values['reason-codes'] !== undefined ? { reasonCodes: list(values['reason-codes']) } : {}),
   });
   if (!review.success) throw new UsageError(describeZodError(review.error), 'review');
   const path = `/v1/onboardings/${encodeURIComponent(onboardingId)}/review`;
@@ -97,6 +108,22 @@ export async function resubmitCommand(
   const path = `/v1/onboardings/${encodeURIComponent(onboardingId)}/resubmissions`;
   const state = await reviewRequest(apiTarget(context.env, 'resubmit'), 'POST', path, answer.data);
   context.print({ status: state.status, checks: state.checks });
+}
+
+/** A senior reviewer assigns a case to a reviewer, through the API, as the owner of KYC_API_TOKEN. */
+export async function assignCommand(context: ReviewerCommandContext, onboardingId: string, to?: string): Promise<void> {
+  if (!to?.trim()) throw new UsageError('assign needs --to REVIEWER.', 'assign');
+  const path = `/v1/onboardings/${encodeURIComponent(onboardingId)}/assignment`;
+  const state = await reviewRequest(apiTarget(context.env, 'assign'), 'POST', path, { assignee: to });
+  context.print({ status: state.status, claim: state.claim ?? null });
+}
+
+/** Adds an internal note to a case's audit trail, through the API, as the owner of KYC_API_TOKEN. */
+export async function noteCommand(context: ReviewerCommandContext, onboardingId: string, text?: string): Promise<void> {
+  if (!text?.trim()) throw new UsageError('note needs --text TEXT.', 'note');
+  const path = `/v1/onboardings/${encodeURIComponent(onboardingId)}/notes`;
+  const note = await reviewRequest(apiTarget(context.env, 'note'), 'POST', path, { text });
+  context.print({ id: note.id, kind: note.kind, actor: note.actor, at: note.at });
 }
 
 /** Erases a client's personal data through the API (crypto-shredding), when retention allows. */

@@ -17,11 +17,17 @@ export const COMMAND_HELP = {
   release: `release ONBOARDING_ID
   Lets your claimed case go (through the API, as the owner of KYC_API_TOKEN).`,
   review: `review ONBOARDING_ID --decision approve|reject|request_resubmission --reason TEXT
-         [--items document,live_video --reasons CODE,...]
+         [--reason-codes CODE,...] [--items document,live_video --reasons CODE,...]
   Decides a case waiting for review through the API (POST /v1/onboardings/:id/review) as the
   reviewer whose token is in KYC_API_TOKEN; the API vouches for who decided, the worker checks it.
+  --reason-codes give an approval's or rejection's codes beside --reason (docs/reviewer-view.md).
   request_resubmission asks the applicant for the --items again, for the --reasons (codes listed in
   docs/resubmission.md); --reason is the note.`,
+  assign: `assign ONBOARDING_ID --to REVIEWER
+  Assigns the case to REVIEWER until its review expires, through the API, as the senior reviewer
+  whose token is in KYC_API_TOKEN.`,
+  note: `note ONBOARDING_ID --text TEXT
+  Adds an internal note to the case's audit trail, through the API, as the owner of KYC_API_TOKEN.`,
   resubmit: `resubmit ONBOARDING_ID [--document-id ID] [--live-video-id ID]
   Gives what a resubmission request asked for (POST /v1/onboardings/:id/resubmissions) with the
   service token in KYC_API_TOKEN; the affected check runs again.`,

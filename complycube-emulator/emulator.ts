@@ -10,6 +10,7 @@ import { registerAddressRoutes } from './resources/addresses';
 import { registerCheckRoutes } from './resources/checks';
 import { registerClientRoutes } from './resources/clients';
 import { registerDocumentRoutes } from './resources/documents';
+import { registerLivePhotoRoutes } from './resources/live-photos';
 import { registerLiveVideoRoutes } from './resources/live-videos';
 import { addWebhook, registerWebhookRoutes } from './resources/webhooks';
 import { cancelCompletions, createState } from './state';
@@ -76,6 +77,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     registerAddressRoutes,
     registerDocumentRoutes,
     registerLiveVideoRoutes,
+    registerLivePhotoRoutes,
     registerCheckRoutes,
     registerWebhookRoutes,
     registerOutcomeControls,

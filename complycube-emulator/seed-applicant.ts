@@ -3,7 +3,7 @@ import { complyCubeIdSchema } from '../complycube/primitives';
 
 /**
  * Creates a complete applicant in the emulator: a person client, a UK address, a passport
- * with a front image, and a live video. Returns the IDs an onboarding needs.
+ * with a front image, a live video and a live photo. Returns the IDs an onboarding needs.
  */
 export interface SeededApplicant {
   clientId: string;
@@ -19,6 +19,18 @@ const seededApplicantSchema = z.object({
   liveVideoId: complyCubeIdSchema,
 }) satisfies z.ZodType<SeededApplicant>;
 
+/** Who the applicant is; the emulator's defaults (`Test Applicant`, GB, born 1990-01-01) for what is not given. */
+export interface SeedOptions {
+  firstName?: string;
+  /** `attention` and `failed` are the sandbox's triggers. */
+  lastName?: string;
+  email?: string;
+  /** ISO 3166-1 alpha-2. */
+  nationality?: string;
+  /** `YYYY-MM-DD`. */
+  dob?: string;
+}
+
 /**
  * Seeds through the emulator's `POST /_emulator/applicants`: one call, outside ComplyCube's rate
  * limit, so seeding never takes the product's share of it. `apiKey`, when the emulator does not
@@ -27,7 +39,7 @@ const seededApplicantSchema = z.object({
 export async function seedApplicant(
   baseUrl: string,
   apiKey: string,
-  options: { lastName?: string; email?: string } = {},
+  options: SeedOptions = {},
 ): Promise<SeededApplicant> {
   const root = baseUrl.replace(/\/v1\/?$/, '');
   const response = await fetch(`${root}/_emulator/applicants`, {

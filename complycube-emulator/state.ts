@@ -21,6 +21,15 @@ export interface StoredCheck extends Stored {
 export interface StoredDocument extends Stored {
   clientId: string;
   images: Partial<Record<'front' | 'back', Stored>>;
+  /** Each side's uploaded bytes, in base64: answered by the download route, never shown with the document. */
+  imageData: Partial<Record<'front' | 'back', string>>;
+}
+
+/** A live photo, with its uploaded bytes (base64), which only its download route answers. */
+export interface StoredLivePhoto extends Stored {
+  clientId: string;
+  contentType: string;
+  data: string;
 }
 
 /** How a client's checks of one type behave, set through `POST /_emulator/clients/:id/behaviour`. */
@@ -79,6 +88,7 @@ export interface EmulatorState {
   readonly addresses: Map<string, Stored>;
   readonly documents: Map<string, StoredDocument>;
   readonly liveVideos: Map<string, Stored>;
+  readonly livePhotos: Map<string, StoredLivePhoto>;
   readonly checks: Map<string, StoredCheck>;
   readonly webhooks: Map<string, Webhook>;
   readonly behaviours: Map<string, Partial<Record<CheckType, CheckBehaviour>>>;
@@ -99,6 +109,7 @@ export function createState(settings: StateSettings): EmulatorState {
     addresses: new Map(),
     documents: new Map(),
     liveVideos: new Map(),
+    livePhotos: new Map(),
     checks: new Map(),
     webhooks: new Map(),
     behaviours: new Map(),
@@ -122,8 +133,8 @@ export function cancelCompletions(state: EmulatorState): void {
 /** Forgets every object, fault, request and delivery; the settings stay. */
 export function resetState(state: EmulatorState): void {
   cancelCompletions(state);
-  const { clients, addresses, documents, liveVideos, checks, webhooks, behaviours } = state;
-  for (const map of [clients, addresses, documents, liveVideos, checks, webhooks, behaviours]) map.clear();
+  const { clients, addresses, documents, liveVideos, livePhotos, checks, webhooks, behaviours } = state;
+  for (const map of [clients, addresses, documents, liveVideos, livePhotos, checks, webhooks, behaviours]) map.clear();
   state.faults.length = 0;
   state.requests.length = 0;
   state.recentRequests.clear();

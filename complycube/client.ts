@@ -140,21 +140,31 @@ export class ComplyCubeClient {
     }
   }
 
+  /**
+   * A GET of another ComplyCube resource (`applicant-reads.ts`), paced, traced, counted as
+   * `operation` and checked against `schema` as the check calls are. `path` holds validated IDs only.
+   */
+  read<S extends z.ZodType>(operation: ComplyCubeOperation, path: string, schema: S): Promise<z.infer<S>> {
+    return this.request('GET', path, schema, undefined, operation);
+  }
+
   private async request<S extends z.ZodType>(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     schema: S,
     body?: unknown,
+    named?: ComplyCubeOperation,
   ): Promise<z.infer<S>> {
     const route = `${method} /${path.split('?')[0]?.replace(/[0-9a-f]{24}/g, ':id')}`;
     const operation: ComplyCubeOperation =
-      method === 'DELETE'
+      named ??
+      (method === 'DELETE'
         ? 'delete_client'
         : method === 'POST'
           ? 'create_check'
           : path.startsWith('checks?')
             ? 'list_checks'
-            : 'get_check';
+            : 'get_check');
     const headers: Record<string, string> = {
       Authorization: this.apiKey,
       Accept: 'application/json',

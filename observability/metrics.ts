@@ -15,7 +15,18 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface ComplyCubeMetrics {
   request(operation: ComplyCubeOperation, status: string, seconds: number): void;
 }
-export type ComplyCubeOperation = 'create_check' | 'get_check' | 'list_checks' | 'delete_client';
+export type ComplyCubeOperation =
+  | 'create_check'
+  | 'get_check'
+  | 'list_checks'
+  | 'delete_client'
+  // The reviewer's reads of the applicant (complycube/applicant-reads.ts).
+  | 'get_client'
+  | 'get_document'
+  | 'download_image'
+  | 'get_live_video'
+  | 'list_live_photos'
+  | 'download_live_photo';
 
 export const COMPLYCUBE_REQUESTS = 'kyc_complycube_requests';
 /** The Temporal SDK's exporter appends a histogram's unit: `kyc_complycube_request_duration_seconds`. */
@@ -86,7 +97,7 @@ export interface ApiMetrics {
   httpRequest(method: string, route: string, status: number, seconds: number): void;
   webhook(result: WebhookResult): void;
   onboardingStarted(channel: 'api'): void;
-  review(kind: 'claim' | 'release' | 'decision', outcome: 'accepted' | 'refused', channel: string): void;
+  review(kind: 'claim' | 'release' | 'decision' | 'assignment', outcome: 'accepted' | 'refused', channel: string): void;
   complyCube: ComplyCubeMetrics;
 }
 
@@ -124,7 +135,7 @@ export function createApiMetrics(queueDepth: () => Promise<QueueDepth[]>): ApiMe
   });
   const ccRequests = new Counter({
     name: `${COMPLYCUBE_REQUESTS}_total`,
-    help: 'ComplyCube API calls by operation and status (the API reads evidence)',
+    help: 'ComplyCube API calls by operation and status (the API reads evidence and the applicant)',
     labelNames: ['operation', 'status'],
     registers: [registry],
   });

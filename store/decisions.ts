@@ -31,6 +31,7 @@ interface DecisionRow {
   recorded_at: Date;
   channel: OnboardingDecision['channel'] | null;
   approvals: OnboardingDecision['approvals'] | null;
+  reason_codes: string[] | null;
   verified: boolean | null;
 }
 
@@ -43,8 +44,8 @@ export function decisionRecords(sql: Sql): DecisionRecords {
         const { rows } = await tx.query<{ workflow_id: string }>(
           `INSERT INTO onboarding_decisions
            (workflow_id, run_id, onboarding_id, decision, decided_by_kind, decided_by, reason,
-            review_reasons, checks, started_at, decided_at, channel, approvals, verified)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13::jsonb, $14)
+            review_reasons, checks, started_at, decided_at, channel, approvals, verified, reason_codes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13::jsonb, $14, $15::jsonb)
          ON CONFLICT (workflow_id, run_id) DO NOTHING
          RETURNING workflow_id`,
           [
@@ -62,6 +63,7 @@ export function decisionRecords(sql: Sql): DecisionRecords {
             d.channel ?? null,
             d.approvals ? storableJson(d.approvals) : null,
             d.verified ?? null,
+            d.reasonCodes ? storableJson(d.reasonCodes) : null,
           ],
         );
         if (rows.length === 1) await feedLedger(tx, decisionEntry(d));
@@ -89,6 +91,7 @@ export function decisionRecords(sql: Sql): DecisionRecords {
         ...(row.channel ? { channel: row.channel } : {}),
         ...(row.verified ? { verified: true } : {}),
         ...(row.approvals ? { approvals: row.approvals } : {}),
+        ...(row.reason_codes ? { reasonCodes: row.reason_codes } : {}),
         recordedAt: iso(row.recorded_at),
       }));
     },

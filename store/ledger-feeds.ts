@@ -33,6 +33,9 @@ export function reviewActionEntry(a: ReviewAction): NewLedgerEntry {
       refusal: a.refusal ?? null,
       // Since 0.8.0: what a resubmission request asked for (absent from every other entry, so older hashes hold).
       ...(a.resubmission ? { resubmission: a.resubmission } : {}),
+      // Since 0.9.0, likewise: a decision's reason codes, an assignment's assignee.
+      ...(a.reasonCodes ? { reasonCodes: a.reasonCodes } : {}),
+      ...(a.assignee !== undefined ? { assignee: a.assignee } : {}),
     },
   };
 }
@@ -62,6 +65,8 @@ export function decisionEntry(d: OnboardingDecision): NewLedgerEntry {
       })),
       approvals: (d.approvals ?? []).map((a) => ({ reviewer: a.reviewer, channel: a.channel, asserted: a.asserted })),
       startedAt: d.startedAt,
+      // Since 0.9.0, only when given, so earlier entries' hashes hold.
+      ...(d.reasonCodes ? { reasonCodes: d.reasonCodes } : {}),
     },
   };
 }

@@ -14,6 +14,9 @@ export const LEDGER_ENTRY_KINDS = [
   // A reviewer asked the applicant to resubmit (docs/resubmission.md).
   'resubmission_requested',
   'refused',
+  // A reviewer's internal note on a case, and a senior's assignment of it (docs/reviewer-view.md).
+  'note',
+  'assignment',
   'decision_recorded',
   'check_created',
   'sent_to_review',

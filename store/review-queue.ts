@@ -14,6 +14,18 @@ import { feedLedger } from './ledger';
 import { SENT_TO_REVIEW_STATUSES, sentToReviewEntry } from './ledger-feeds';
 import { storableJson, type Sql } from './sql';
 
+/** What narrows the review desk's listing; every filter given must hold. */
+export interface QueueFilter {
+  /** A review reason the case was opened for, e.g. `enhanced_identity_check.attention`. */
+  reason?: string;
+  /** Only cases past their review SLA. */
+  slaBreached?: boolean;
+  /** Only cases this reviewer holds now: claimed by them, or assigned to them. */
+  heldBy?: string;
+  /** One onboarding (its client ID). */
+  onboardingId?: string;
+}
+
 export interface QueuePage {
   items: ReviewCase[];
   /** Where the next page starts, when there is one. */
@@ -27,6 +39,7 @@ export interface ReviewQueue {
     statuses: readonly ReviewStatus[];
     limit: number;
     after?: { openedAt: string; onboardingId: string };
+    filter?: QueueFilter;
   }): Promise<QueuePage>;
   /** The latest row of an onboarding's runs, if it was ever on the desk. */
   reviewCaseFor(onboardingId: string): Promise<ReviewCase | undefined>;
@@ -106,14 +119,27 @@ export function reviewQueue(sql: Sql): ReviewQueue {
       });
     },
 
-    async listReviewCases({ statuses, limit, after }) {
+    async listReviewCases({ statuses, limit, after, filter = {} }) {
       const { rows } = await sql.query<CaseRow>(
         `SELECT * FROM review_cases
           WHERE status = ANY($1::text[])
             AND ($2::timestamptz IS NULL OR (opened_at, onboarding_id) > ($2::timestamptz, $3::text))
+            AND ($5::text IS NULL OR reasons @> jsonb_build_array($5::text))
+            AND (NOT $6::boolean OR sla_due_at < now())
+            AND ($7::text IS NULL OR (claim->>'reviewer' = $7 AND (claim->>'expiresAt')::timestamptz > now()))
+            AND ($8::text IS NULL OR onboarding_id = $8)
           ORDER BY opened_at, onboarding_id
           LIMIT $4`,
-        [statuses, after?.openedAt ?? null, after?.onboardingId ?? '', limit + 1],
+        [
+          statuses,
+          after?.openedAt ?? null,
+          after?.onboardingId ?? '',
+          limit + 1,
+          filter.reason ?? null,
+          filter.slaBreached ?? false,
+          filter.heldBy ?? null,
+          filter.onboardingId ?? null,
+        ],
       );
       const items = rows.slice(0, limit).map(fromRow);
       const last = items.at(-1);

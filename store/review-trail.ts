@@ -29,6 +29,8 @@ interface ActionRow {
   reason: string | null;
   refusal: string | null;
   resubmission: ReviewAction['resubmission'] | null;
+  reason_codes: string[] | null;
+  assignee: string | null;
   at: Date;
 }
 
@@ -39,8 +41,9 @@ export function reviewTrail(sql: Sql): ReviewTrail {
         const { rows } = await tx.query(
           `INSERT INTO review_actions
            (id, onboarding_id, workflow_id, run_id, kind, actor, channel, authenticated, decision, reason, refusal, at,
-            resubmission)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING RETURNING id`,
+            resubmission, reason_codes, assignee)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
           [
             a.id,
             a.onboardingId,
@@ -55,6 +58,8 @@ export function reviewTrail(sql: Sql): ReviewTrail {
             a.refusal ?? null,
             a.at,
             a.resubmission ? JSON.stringify(a.resubmission) : null,
+            a.reasonCodes ? JSON.stringify(a.reasonCodes) : null,
+            a.assignee === undefined ? null : storableText(a.assignee),
           ],
         );
         if (rows.length === 1) await feedLedger(tx, reviewActionEntry(a));
@@ -79,6 +84,8 @@ export function reviewTrail(sql: Sql): ReviewTrail {
         ...(row.reason !== null ? { reason: row.reason } : {}),
         ...(row.refusal !== null ? { refusal: row.refusal } : {}),
         ...(row.resubmission ? { resubmission: row.resubmission } : {}),
+        ...(row.reason_codes ? { reasonCodes: row.reason_codes } : {}),
+        ...(row.assignee !== null ? { assignee: row.assignee } : {}),
         at: new Date(row.at).toISOString(),
       }));
     },
@@ -89,11 +96,12 @@ export function reviewTrail(sql: Sql): ReviewTrail {
 export function refusedAttempt(attempt: {
   onboardingId: string;
   workflowId: string;
-  kind: 'claim' | 'release' | 'decision';
+  kind: 'claim' | 'release' | 'decision' | 'assignment';
   actor: string;
   channel: ReviewAction['channel'];
   refusal: string;
   decision?: 'approve' | 'reject' | 'request_resubmission';
+  assignee?: string;
 }): ReviewAction {
   return {
     id: `refused:${randomUUID()}`,
@@ -105,6 +113,7 @@ export function refusedAttempt(attempt: {
     channel: attempt.channel,
     authenticated: attempt.channel !== 'signal',
     ...(attempt.decision ? { decision: attempt.decision } : {}),
+    ...(attempt.assignee !== undefined ? { assignee: attempt.assignee } : {}),
     reason: `${attempt.kind} refused`,
     refusal: attempt.refusal.slice(0, 200),
     at: new Date().toISOString(),

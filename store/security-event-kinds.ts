@@ -9,6 +9,8 @@ export const SECURITY_EVENT_KINDS = [
   'sign_out',
   'session_revoked',
   'evidence_viewed',
+  // Who looked at an applicant's person, document, face or name (docs/reviewer-view.md); never what they saw.
+  'applicant_viewed',
   // A codec server decode: who read Temporal's payloads in clear, and how many (docs/payload-encryption.md).
   'codec_decode',
 ] as const;

@@ -9,6 +9,7 @@ import { DatabaseError, Pool } from 'pg';
 import { LEDGER_MIGRATION, LEDGER_PURGE_MIGRATION } from './ledger-schema';
 import { OUTBOUND_WEBHOOKS_MIGRATION } from './outbound-webhooks-schema';
 import { SEND_SCHEDULE_MIGRATION } from './send-schedule';
+import { DESK_TOOLS_MIGRATION } from './desk-tools-schema';
 import { PERSONAL_DATA_MIGRATION } from './personal-data-schema';
 import { CODEC_DECODE_EVENT_MIGRATION, SECURITY_EVENTS_MIGRATION } from './security-events-schema';
 
@@ -179,6 +180,8 @@ export const MIGRATIONS: readonly string[] = [
   OUTBOUND_WEBHOOKS_MIGRATION,
   // The fleet's shared send schedule toward ComplyCube's rate limit (README, "Sizing the ComplyCube rate limit").
   SEND_SCHEDULE_MIGRATION,
+  // Notes, assignments and decision reason codes on the audit trail (docs/reviewer-view.md).
+  DESK_TOOLS_MIGRATION,
 ];
 
 /**

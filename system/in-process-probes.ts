@@ -1,7 +1,7 @@
 /** The in-process system's conveniences: seeding, calls to the emulator, starting and watching onboardings. */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { FRONT_IMAGE } from '../complycube-emulator/control/seeding';
-import { seedApplicant, type SeededApplicant } from '../complycube-emulator/seed-applicant';
+import { seedApplicant, type SeededApplicant, type SeedOptions } from '../complycube-emulator/seed-applicant';
 import type { DecisionStore } from '../store/decision-store';
 import {
   WORKFLOW_TYPE,
@@ -25,7 +25,7 @@ export const FAST_POLICY = {
 
 /** Calls on the running system, for the tests and tools that drive it. */
 export interface SystemProbes {
-  seed(options?: { lastName?: string }): Promise<SeededApplicant>;
+  seed(options?: SeedOptions): Promise<SeededApplicant>;
   /** A call to the emulator's ComplyCube API (`/v1` + `path`), with the emulator's API key. */
   complyCube(method: string, path: string, body?: unknown): Promise<Response>;
   /** A new passport for a client, with its front image, through ComplyCube's own API: what an applicant resubmits. */

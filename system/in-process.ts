@@ -49,8 +49,11 @@ export interface InProcessSystemOptions {
   worker?: boolean;
   /** The store as the worker's activities see it (a slow store, say); the API sees the real one. */
   activityStore?: (store: DecisionStore) => DecisionStore;
-  /** The API's policy for onboardings it starts (`DEFAULT_POLICY` if absent) and its console sessions' length. */
-  api?: Partial<Pick<ApiOptions, 'policy' | 'sessionTtlMs'>>;
+  /**
+   * The API's policy for onboardings it starts (`DEFAULT_POLICY` if absent), its console sessions'
+   * length, and its logger (silent if absent): a test that reads what the API logged gives one.
+   */
+  api?: Partial<Pick<ApiOptions, 'policy' | 'sessionTtlMs' | 'logger'>>;
   /** Where the worker's workflow and activity spans go (`installTracing`). */
   tracing?: Tracing;
   /** The fleet-wide cap on ComplyCube calls per second (unlimited when absent). */

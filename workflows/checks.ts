@@ -72,7 +72,23 @@ function markError(check: CheckState, error: unknown) {
   check.status = 'error';
   const cause = error instanceof ActivityFailure ? error.cause : error;
   check.error = cause instanceof ApplicationFailure && cause.type ? cause.type : 'ActivityFailed';
+  const detail = cause instanceof ApplicationFailure ? complyCubeAnswer(cause.details?.[0]) : undefined;
+  if (detail) check.errorDetail = detail;
   check.completedAt = new Date().toISOString();
+}
+
+/**
+ * ComplyCube's answer behind a failed call, for the reviewer (since 0.9.0): its status, error type
+ * and the parameter it named, e.g. `422 image_unreadable (documentId)`. Codes only, never its message.
+ */
+function complyCubeAnswer(details: unknown): string | undefined {
+  if (typeof details !== 'object' || details === null) return undefined;
+  const { httpStatus, complyCubeType, param } = details as Record<string, unknown>;
+  const code = (value: unknown) => (typeof value === 'string' && /^[\w.-]{1,64}$/.test(value) ? value : undefined);
+  if (typeof httpStatus !== 'number') return undefined;
+  const type = code(complyCubeType);
+  const named = code(param);
+  return `${httpStatus}${type ? ` ${type}` : ''}${named ? ` (${named})` : ''}`;
 }
 
 /** Runs `check` (this run's state of it) to its end: complete, failed, timed out, or in error. */

@@ -5,6 +5,8 @@
  */
 import { setHandler } from '@temporalio/workflow';
 import {
+  assignCaseUpdate,
+  assignRequestSchema,
   claimCaseUpdate,
   claimRequestSchema,
   HANDLER_DESCRIPTIONS,
@@ -15,7 +17,17 @@ import {
   type OnboardingState,
 } from './onboarding-contract';
 import { orThrow, type DeskCore } from './review-handlers';
-import { claimChange, claimRefusal, releaseRefusal, syncRefusal, weighClaim, weighRelease } from './review-rules';
+import {
+  assignmentChange,
+  assignmentRefusal,
+  claimChange,
+  claimRefusal,
+  releaseRefusal,
+  syncRefusal,
+  weighAssignment,
+  weighClaim,
+  weighRelease,
+} from './review-rules';
 import { refused, verifiedRoles } from './review-verification';
 
 /**
@@ -79,6 +91,42 @@ export function handleClaims(desk: DeskCore): void {
     {
       validator: (raw) => orThrow(weighRelease(desk.view(), raw, Date.now())),
       description: HANDLER_DESCRIPTIONS.releaseCase,
+    },
+  );
+
+  setHandler(
+    assignCaseUpdate,
+    async (raw): Promise<OnboardingState> => {
+      const { assignee, assignedBy, channel, assertion } = assignRequestSchema.parse(raw);
+      const noop = () => undefined;
+      // The assertion vouches for the senior and binds the assignee (as the message's reason).
+      const roles = await verifiedRoles(
+        {
+          workflowId: desk.state.workflowId,
+          action: 'assign',
+          reviewer: assignedBy,
+          channel,
+          assertion,
+          reason: assignee,
+        },
+        noop,
+      );
+      if (!roles.includes('senior_reviewer')) throw refused('senior_reviewer_required', noop);
+      const refusal = assignmentRefusal(desk.view());
+      if (refusal) throw refused(refusal, noop);
+      const now = Date.now();
+      const until = desk.state.reviewExpiresAt ? Date.parse(desk.state.reviewExpiresAt) : now;
+      desk.state.claim = assignmentChange({ assignee, assignedBy, channel }, until, now);
+      desk.step('claimed', `${assignee}, assigned by ${assignedBy} (${channel})`);
+      await Promise.all([
+        desk.writes.audit({ kind: 'assignment', actor: assignedBy, channel, authenticated: true, assignee }),
+        desk.writes.syncQueue(),
+      ]);
+      return desk.state;
+    },
+    {
+      validator: (raw) => orThrow(weighAssignment(desk.view(), raw)),
+      description: HANDLER_DESCRIPTIONS.assignCase,
     },
   );
 

@@ -13,3 +13,4 @@ export * from './contract/review-records';
 export * from './contract/state';
 export * from './contract/messages';
 export * from './review-refusals';
+export * from './decision-reasons';

@@ -249,6 +249,7 @@ function reviewDecision(state: OnboardingState, desk: ReviewDesk, decided: boole
     channel: final.channel,
     ...(final.verified ? { verified: true } : {}),
     ...(final.approvals.length ? { approvals: final.approvals } : {}),
+    ...(final.reasonCodes ? { reasonCodes: final.reasonCodes } : {}),
   });
 }
 
@@ -276,6 +277,7 @@ async function finish(run: OnboardingRun, decision: OnboardingDecision): Promise
         authenticated: !final.asserted,
         decision: final.decision,
         reason: final.reason,
+        ...(final.reasonCodes ? { reasonCodes: final.reasonCodes } : {}),
       },
     );
   }

@@ -134,7 +134,7 @@ export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskCon
         writes.syncQueue(),
       ]);
     },
-    recordFirstApproval: (reviewer, channel, reason, authenticated) =>
+    recordFirstApproval: (reviewer, channel, reason, authenticated, reasonCodes) =>
       Promise.all([
         writes.audit({
           kind: 'first_approval',
@@ -143,6 +143,7 @@ export function openReviewDesk({ state, policy, setStatus, step }: ReviewDeskCon
           authenticated,
           decision: 'approve',
           reason,
+          ...(reasonCodes ? { reasonCodes } : {}),
         }),
         writes.syncQueue(),
       ]),

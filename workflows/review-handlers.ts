@@ -19,7 +19,7 @@ import {
   type ReviewEntry,
   type TimelineEntry,
 } from './onboarding-contract';
-import { refusedActor } from './review-history';
+import { attemptedDecision, refusedActor } from './review-history';
 import {
   decisionRefusal,
   weighSignalDecision,
@@ -52,7 +52,7 @@ export interface DeskCore {
   recordMessage: (raw: unknown, via: ReviewEntry['via'], rejection: string | undefined) => void;
   /** Takes an accepted decision; returns whether it ended the review (not a first of two approvals). */
   accept: (
-    review: Pick<ReviewDecision, 'decision' | 'reviewer' | 'reason'>,
+    review: Pick<ReviewDecision, 'decision' | 'reviewer' | 'reason'> & { reasonCodes?: string[] | undefined },
     channel: ReviewChannel,
     identity?: Identity,
   ) => boolean;
@@ -69,6 +69,7 @@ export interface DeskCore {
     channel: ReviewChannel,
     reason: string,
     authenticated: boolean,
+    reasonCodes?: string[],
   ) => Promise<unknown>;
 }
 
@@ -93,11 +94,14 @@ async function decideBySignal(desk: DeskCore, raw: unknown): Promise<void> {
   desk.recordMessage(raw, 'signal', verdict.accepted ? undefined : verdict.message);
   if (!verdict.accepted) {
     if (desk.tracking()) {
+      const attempted = attemptedDecision(raw);
       await desk.writes.audit({
         kind: 'refused',
         actor: refusedActor(raw),
         channel: 'signal',
         authenticated: false,
+        ...(attempted ? { decision: attempted } : {}),
+        reason: 'decision refused',
         refusal: verdict.refusal,
       });
     }
@@ -110,7 +114,7 @@ async function decideBySignal(desk: DeskCore, raw: unknown): Promise<void> {
 }
 
 async function decideByUpdate(desk: DeskCore, raw: unknown): Promise<OnboardingState> {
-  const { assertion, channel, resubmission, ...decision } = reviewUpdateSchema.parse(raw);
+  const { assertion, channel, resubmission, reasonCodes, ...decision } = reviewUpdateSchema.parse(raw);
   // Since 0.3.0 the answer waits for the decision's audit row too (runs before it did not write one).
   const answerAfterTrail = desk.tracking();
   let identity: Identity | undefined;
@@ -124,7 +128,7 @@ async function decideByUpdate(desk: DeskCore, raw: unknown): Promise<OnboardingS
         channel,
         assertion,
         ...decision,
-        reason: assertedReviewReason(decision.reason, resubmission),
+        reason: assertedReviewReason(decision.reason, resubmission, reasonCodes),
       },
       onRefused,
     );
@@ -139,11 +143,13 @@ async function decideByUpdate(desk: DeskCore, raw: unknown): Promise<OnboardingS
     await desk.requestResubmission({ ask: resubmission!, reviewer: decision.reviewer, channel, note: decision.reason });
     return desk.state;
   }
-  if (desk.accept({ ...decision, decision: decision.decision }, channel, identity)) {
+  if (desk.accept({ ...decision, decision: decision.decision, reasonCodes }, channel, identity)) {
     // Answer with the state once the decision is recorded, so the caller sees the outcome.
     await condition(() => desk.state.decision !== undefined && (!answerAfterTrail || desk.decidedRecorded));
     return desk.state;
   }
-  if (desk.tracking()) await desk.recordFirstApproval(decision.reviewer, channel, decision.reason, true);
+  if (desk.tracking()) {
+    await desk.recordFirstApproval(decision.reviewer, channel, decision.reason, true, reasonCodes);
+  }
   return desk.state;
 }

@@ -51,3 +51,9 @@ export function refusedActor(raw: unknown): string {
   const { reviewer } = fieldsOf(raw);
   return typeof reviewer === 'string' ? reviewer.slice(0, 200) : '(unnamed)';
 }
+
+/** What a refused message attempted, when it says so plainly (since 0.9.0, on its audit row). */
+export function attemptedDecision(raw: unknown): 'approve' | 'reject' | undefined {
+  const { decision } = fieldsOf(raw);
+  return decision === 'approve' || decision === 'reject' ? decision : undefined;
+}

@@ -26,6 +26,7 @@ export const REVIEW_REFUSALS = {
     'This onboarding has had as many resubmission requests as its policy allows; approve or reject it.',
   resubmission_not_requested: 'This onboarding is not waiting for a resubmission.',
   resubmission_mismatch: 'The resubmission does not give what was asked for.',
+  senior_reviewer_required: 'Only a senior reviewer may assign a case.',
 } as const;
 
 /** A refusal code. `invalid_payload` and `resubmission_mismatch` are followed by `: <what was wrong>` in the workflow's message. */

@@ -5,12 +5,14 @@
  */
 import { describeZodError } from '../complycube/primitives';
 import {
+  assignRequestSchema,
   claimRequestSchema,
   FINAL_STATUSES,
   REVIEW_STATUSES,
   reviewDecisionSchema,
   reviewUpdateSchema,
   type Approval,
+  type AssignRequest,
   type CaseClaim,
   type ClaimRequest,
   type OnboardingPolicy,
@@ -21,17 +23,7 @@ import {
 } from './onboarding-contract';
 import type { z } from 'zod';
 
-/** A decision that ends the review: the main flow turns it into the decision record. */
-export interface FinalReview {
-  decision: 'approve' | 'reject';
-  reviewer: string;
-  reason: string;
-  channel: ReviewChannel;
-  asserted: boolean;
-  /** The worker verified the API's assertion of who decided (since 0.5.0). */
-  verified?: boolean;
-  approvals: Approval[];
-}
+export type { FinalReview } from './review-changes';
 
 /**
  * Who sent a decision, as the rules of 0.5.0 weigh it: a reviewer whose assertion the worker
@@ -226,68 +218,16 @@ export function weighRelease(view: DeskView, raw: unknown, now: number): Verdict
   );
 }
 
-/** The claim an accepted claim request leaves: a renewal by its holder keeps when it was first taken. */
-export function claimChange(
-  view: DeskView,
-  request: ClaimRequest,
-  leaseMs: number,
-  now: number,
-  verified = false,
-): { claim: CaseClaim; renewed: boolean } {
-  const renewed = isClaimActive(view.claim, now) && view.claim.reviewer === request.reviewer;
-  return {
-    renewed,
-    claim: {
-      reviewer: request.reviewer,
-      channel: request.channel,
-      ...(verified ? { verified } : {}),
-      claimedAt: renewed ? view.claim!.claimedAt : new Date(now).toISOString(),
-      expiresAt: new Date(now + leaseMs).toISOString(),
-    },
-  };
+/** An assignment may be made while the case is on the desk; only a senior may make it (checked by the handler). */
+export function assignmentRefusal(view: DeskView): ReviewRefusal | undefined {
+  if (isDecided(view)) return 'already_decided';
+  if (!isReviewDue(view)) return 'review_not_due';
+  return undefined;
 }
 
-/**
- * What an accepted decision does: the first of two approvals when the case needs two reviewers
- * and has none that counts yet, otherwise the end of the review, with the approvals that count.
- * `identity` absent: the rules before 0.5.0 (replay only), when any approval counted.
- */
-export function decisionChange(
-  view: DeskView,
-  review: Pick<ReviewDecision, 'decision' | 'reviewer' | 'reason'>,
-  channel: ReviewChannel,
-  now: number,
-  identity?: Identity,
-): { kind: 'first_approval'; approval: Approval } | { kind: 'final'; final: FinalReview } {
-  const asserted = identity ? !identity.verified : channel === 'signal';
-  const verified = identity?.verified === true;
-  const approval: Approval = {
-    reviewer: review.reviewer,
-    channel,
-    asserted,
-    ...(verified ? { verified, roles: [...(identity.roles ?? [])] } : {}),
-    reason: review.reason,
-    at: new Date(now).toISOString(),
-  };
-  const first = identity
-    ? countsTowardFourEyes(view.firstApproval)
-      ? view.firstApproval
-      : undefined
-    : view.firstApproval;
-  if (review.decision === 'approve' && view.secondApprovalRequired && !first) {
-    return { kind: 'first_approval', approval };
-  }
-  const approvals = [...(first ? [first] : []), ...(review.decision === 'approve' ? [approval] : [])];
-  return {
-    kind: 'final',
-    final: {
-      decision: review.decision,
-      reviewer: review.reviewer,
-      reason: review.reason,
-      channel,
-      asserted,
-      ...(verified ? { verified } : {}),
-      approvals,
-    },
-  };
+/** An `assignCase` Update, as its validator weighs it (the assertion and the senior's role by the handler). */
+export function weighAssignment(view: DeskView, raw: unknown): Verdict<AssignRequest> {
+  return weigh(assignRequestSchema.safeParse(raw), () => assignmentRefusal(view));
 }
+
+export { assignmentChange, claimChange, decisionChange } from './review-changes';

@@ -15,6 +15,7 @@ import {
 import { onboardingLink, type ApiContext } from '../context';
 import { HttpError, isRefusedPageToken } from '../errors';
 import type { listQuerySchema } from '../schemas/listing';
+import type { QueueFilter } from '../../store/review-queue';
 
 type ListQuery = z.infer<typeof listQuerySchema>;
 
@@ -23,7 +24,7 @@ const pageTokenSchema = z.union([
   z.strictObject({ l: z.string(), o: z.iso.datetime(), i: complyCubeIdSchema }),
 ]);
 
-export async function listOnboardings(context: ApiContext, query: ListQuery) {
+export async function listOnboardings(context: ApiContext, query: ListQuery, caller?: string) {
   const deskStatuses: readonly ReviewStatus[] | undefined =
     query.queue === 'review'
       ? REVIEW_STATUSES
@@ -33,7 +34,20 @@ export async function listOnboardings(context: ApiContext, query: ListQuery) {
   if (query.queue && query.status) {
     throw new HttpError(400, 'invalid_request', 'Give status or queue, not both');
   }
-  if (deskStatuses) return reviewQueuePage(context, deskStatuses, query.pageSize, query.pageToken);
+  const filter: QueueFilter = {
+    ...(query.reason ? { reason: query.reason } : {}),
+    ...(query.slaBreached === 'true' ? { slaBreached: true } : {}),
+    ...(query.assignee === 'me' && caller ? { heldBy: caller } : {}),
+    ...(query.clientId ? { onboardingId: query.clientId } : {}),
+  };
+  if (deskStatuses) return reviewQueuePage(context, deskStatuses, filter, query.pageSize, query.pageToken);
+  if (Object.keys(filter).length > 0 || query.assignee) {
+    throw new HttpError(
+      400,
+      'invalid_request',
+      'reason, slaBreached, assignee and clientId filter the review desk: give queue=review or a review status',
+    );
+  }
   return visibilityPage(context, query);
 }
 
@@ -41,14 +55,17 @@ export async function listOnboardings(context: ApiContext, query: ListQuery) {
 async function reviewQueuePage(
   { store }: ApiContext,
   statuses: readonly ReviewStatus[],
+  filter: QueueFilter,
   pageSize: number,
   pageToken?: string,
 ) {
-  const listingKey = `review-queue:${statuses.join(',')}`;
+  // A page token belongs to one listing: these statuses with these filters.
+  const listingKey = `review-queue:${statuses.join(',')}:${JSON.stringify(filter)}`;
   const position = pageToken ? readPageToken(pageToken, listingKey) : undefined;
   const page = await store.listReviewCases({
     statuses,
     limit: pageSize,
+    filter,
     ...(position?.o && position.i ? { after: { openedAt: position.o, onboardingId: position.i } } : {}),
   });
   const now = Date.now();

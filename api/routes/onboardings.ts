@@ -105,6 +105,6 @@ export const onboardingRoutes: RouteGroup = async (app, { context }) => {
   app.get(
     '/v1/onboardings',
     { onRequest: requireRole('service', ...DESK_ROLES), schema: listSchema },
-    async (request) => listOnboardings(context, request.query),
+    async (request) => listOnboardings(context, request.query, request.principal?.name),
   );
 };

@@ -4,7 +4,6 @@
  * an accepted decision is never reported as a failure. A retry with the same Idempotency-Key is
  * the same Update to Temporal (its ID comes from the key), so it gets the first one's outcome.
  */
-import { ClientErasedError } from '../../security/personal-data';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowUpdateHandle } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
@@ -17,10 +16,11 @@ import {
 } from '../../workflows/onboarding-contract';
 import { DECIDING_ROLES, type Principal } from '../auth';
 import { onboardingLinks, presentState, type ApiContext } from '../context';
-import { grpcCodeOf, HttpError } from '../errors';
+import { grpcCodeOf } from '../errors';
 import { derivedId, idempotencyKeyOf, idempotent, type Answer } from '../idempotency';
 import { endedRunError, recordRefusal, refusalError, refusalsDescribed } from '../refusals';
 import { assertionFor } from '../review-assertion';
+import { protectedText } from '../protected-text';
 import { AUTH_ERRORS, errors, idempotencyHeaders, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
 import { onboardingViewSchema } from '../schemas/onboarding';
 import { decisionRecordingSchema, reviewBodySchema } from '../schemas/review';
@@ -93,14 +93,14 @@ async function submitReview(context: ApiContext, review: Review, log: FastifyBas
   const { name: reviewer, channel } = principal;
   // The reason goes to Temporal and the store as a reference to its text, encrypted with the
   // client's data key, so that erasing the client makes it unreadable everywhere.
-  const body = { ...review.body, reason: await protectedReason(context, onboardingId, review.body.reason) };
+  const body = { ...review.body, reason: await protectedText(context, onboardingId, review.body.reason) };
   const handle = temporal.workflow.getHandle(onboardingWorkflowId(onboardingId));
   const assertion = await assertionFor(context, principal, {
     onboardingId,
     action: 'decide',
     updateId,
     decision: body.decision,
-    reason: assertedReviewReason(body.reason, body.resubmission),
+    reason: assertedReviewReason(body.reason, body.resubmission, body.reasonCodes),
   });
   let update: WorkflowUpdateHandle<OnboardingState>;
   try {
@@ -133,18 +133,6 @@ async function submitReview(context: ApiContext, review: Review, log: FastifyBas
         links: onboardingLinks(onboardingId),
       },
     };
-  }
-}
-
-async function protectedReason(context: ApiContext, onboardingId: string, reason: string): Promise<string> {
-  if (!context.personalData) return reason;
-  try {
-    return await context.personalData.protect(onboardingId, reason);
-  } catch (error) {
-    if (error instanceof ClientErasedError) {
-      throw new HttpError(409, 'client_erased', 'This client’s personal data was erased: it can no longer be reviewed');
-    }
-    throw error;
   }
 }
 

@@ -1,5 +1,6 @@
 /** Starting and listing onboardings: the start's answer and the two kinds of page a listing gives. */
 import { z } from 'zod';
+import { complyCubeIdSchema } from '../../complycube/primitives';
 import { onboardingStatusSchema, REVIEW_STATUSES } from '../../workflows/onboarding-contract';
 import { onboardingLinksSchema, selfLinkSchema } from './common';
 import { claimSchema, decisionSchema } from './onboarding';
@@ -89,6 +90,23 @@ export const listQuerySchema = z.strictObject({
     .literal('review')
     .optional()
     .meta({ description: `Every case on the review desk (${REVIEW_STATUSES.join(', ')}), oldest first` }),
+  reason: z
+    .string()
+    .regex(/^[a-z_]+\.[a-z_]+$/)
+    .max(100)
+    .optional()
+    .meta({ description: 'Review desk only: cases opened for this reason, e.g. `enhanced_identity_check.attention`' }),
+  slaBreached: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({ description: 'Review desk only: `true` lists the cases past their review SLA' }),
+  assignee: z
+    .literal('me')
+    .optional()
+    .meta({ description: 'Review desk only: `me` lists the cases the caller holds (claimed or assigned)' }),
+  clientId: complyCubeIdSchema
+    .optional()
+    .meta({ description: 'Review desk only: the case of this client (its onboarding ID)' }),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   pageToken: z
     .string()

@@ -32,6 +32,10 @@ export const checkStateSchema = z.strictObject({
   outcome: checkOutcomeSchema.optional(),
   attentionAnalyses: z.array(z.string()),
   error: z.string().optional().meta({ description: 'For `error`: the failure type, e.g. `ComplyCubeNotFound`' }),
+  errorDetail: z
+    .string()
+    .optional()
+    .meta({ description: "For `error`: ComplyCube's answer, e.g. `422 image_unreadable (documentId)`" }),
   completedAt: at.optional(),
 });
 
@@ -41,6 +45,10 @@ export const claimSchema = z.strictObject({
   verified: z.boolean().optional().meta({ description: "The worker verified the API's signed assertion of it" }),
   claimedAt: at,
   expiresAt: at,
+  assignedBy: z
+    .string()
+    .optional()
+    .meta({ description: 'The senior reviewer who assigned the case to `reviewer`; absent for a claim taken' }),
 });
 
 export const approvalSchema = z.strictObject({
@@ -53,6 +61,7 @@ export const approvalSchema = z.strictObject({
     .meta({ description: "The worker verified the API's signed assertion of it; only these count toward four-eyes" }),
   roles: z.array(z.string()).optional().meta({ description: "The reviewer's roles, as the assertion states them" }),
   reason: z.string(),
+  reasonCodes: z.array(z.string()).optional().meta({ description: 'Codes from the documented list, beside `reason`' }),
   at,
 });
 
@@ -104,6 +113,10 @@ export const decisionSchema = z.strictObject({
     .optional()
     .meta({ description: "A reviewer's decision whose assertion the worker verified (since 0.5.0)" }),
   approvals: z.array(approvalSchema).optional(),
+  reasonCodes: z
+    .array(z.string())
+    .optional()
+    .meta({ description: "A reviewer's codes from the documented list, beside `reason` (since 0.9.0)" }),
   recordedAt: at.optional().meta({ description: 'When the decision store recorded it' }),
 });
 

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { checkOutcomeSchema, checkTypeSchema } from '../../complycube/primitives';
 import {
+  DECISION_REASON_CODES,
+  REASON_CODES_FOR,
   resubmissionAskSchema,
   reviewChannelSchema,
   reviewDecisionSchema,
@@ -10,28 +12,41 @@ import {
 import { onboardingLinksSchema } from './common';
 import { sameShape } from './same-shape';
 
-/** Reasons are read by people and kept on the record: no control characters but line breaks and tabs. */
+/** Reasons and notes are read by people and kept on the record: no control characters but line breaks and tabs. */
+export const reviewTextSchema = reviewDecisionSchema.shape.reason.refine(
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  (text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text),
+  'must not contain control characters',
+);
+
 export const reviewBodySchema = reviewDecisionSchema
   .omit({ reviewer: true })
   .extend({
     decision: z.enum(['approve', 'reject', 'request_resubmission']).meta({
       description: '`request_resubmission` (since 0.8.0) asks the applicant for what `resubmission` names',
     }),
-    reason: reviewDecisionSchema.shape.reason.refine(
-      // eslint-disable-next-line no-control-regex -- matching control characters is the point
-      (reason) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason),
-      'must not contain control characters',
-    ),
+    reason: reviewTextSchema,
     resubmission: resubmissionAskSchema.optional().meta({
       description:
         'With `request_resubmission` only: the items (`document`, `live_video`) and reason codes (docs/resubmission.md); ' +
         '`reason` is the note',
+    }),
+    reasonCodes: z.array(z.enum(DECISION_REASON_CODES)).min(1).max(10).optional().meta({
+      description:
+        'With `approve` or `reject` (since 0.9.0): codes from the documented list (docs/reviewer-view.md), beside `reason`',
     }),
   })
   .refine((body) => (body.decision === 'request_resubmission') === (body.resubmission !== undefined), {
     message: 'resubmission is required with request_resubmission, and only with it',
     path: ['resubmission'],
   })
+  .refine(
+    (body) =>
+      body.reasonCodes === undefined ||
+      (body.decision !== 'request_resubmission' &&
+        body.reasonCodes.every((code) => REASON_CODES_FOR[body.decision as 'approve' | 'reject'].includes(code))),
+    { message: 'reasonCodes must be codes for this decision', path: ['reasonCodes'] },
+  )
   .meta({
     examples: [
       { decision: 'approve', reason: 'Watchlist hit is a namesake; date of birth differs.' },
@@ -56,7 +71,16 @@ export const reviewActionSchema = z.strictObject({
   onboardingId: z.string(),
   workflowId: z.string(),
   runId: z.string(),
-  kind: z.enum(['claim', 'release', 'first_approval', 'decision', 'resubmission_requested', 'refused']),
+  kind: z.enum([
+    'claim',
+    'release',
+    'first_approval',
+    'decision',
+    'resubmission_requested',
+    'refused',
+    'note',
+    'assignment',
+  ]),
   actor: z.string(),
   channel: reviewChannelSchema,
   authenticated: z.boolean().meta({ description: "False when the actor's name is only asserted (a signal)" }),
@@ -66,6 +90,11 @@ export const reviewActionSchema = z.strictObject({
     .optional()
     .meta({ description: 'For `resubmission_requested`: what the applicant was asked for, and why' }),
   refusal: z.string().optional().meta({ description: 'For `refused`: why, a code of the refusal union' }),
+  reasonCodes: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'For a decision or first approval: codes from the documented list, beside `reason`' }),
+  assignee: z.string().optional().meta({ description: 'For `assignment`: who the case was assigned to' }),
   at: z.string(),
 });
 sameShape<z.infer<typeof reviewActionSchema>, ReviewAction>(true);

@@ -17,7 +17,7 @@ export const securityEventSchema = z.strictObject({
   at: z.string(),
   kind: z.enum(SECURITY_EVENT_KINDS).meta({
     description:
-      'sign_in, sign_in_failed, sign_in_throttled (rate limit or lockout), sign_out, session_revoked (its token removed), evidence_viewed (detail: onboardingId, channel)',
+      'sign_in, sign_in_failed, sign_in_throttled (rate limit or lockout), sign_out, session_revoked (its token removed), evidence_viewed (detail: onboardingId, channel), applicant_viewed (detail: onboardingId or onboardingIds, part, channel), codec_decode',
   }),
   actor: z.string().nullable().meta({ description: 'The reviewer, when known; never a credential' }),
   ip: z.string().nullable().meta({ description: "The client's address (behind a trusted proxy, X-Forwarded-For)" }),

@@ -68,7 +68,14 @@ export function registerClientRoutes(app: FastifyInstance, state: EmulatorState)
     const client = getOr404(state.clients, request.params.id, 'client');
     ownedBy(request, client.id);
     state.clients.delete(client.id);
-    for (const map of [state.addresses, state.documents, state.liveVideos, state.checks] as Map<string, Stored>[]) {
+    const held: Map<string, Stored>[] = [
+      state.addresses,
+      state.documents,
+      state.liveVideos,
+      state.livePhotos,
+      state.checks,
+    ];
+    for (const map of held) {
       for (const [id, item] of map) if (item.clientId === client.id) map.delete(id);
     }
     return reply.code(204).send();

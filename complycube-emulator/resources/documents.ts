@@ -44,10 +44,34 @@ const IMAGE_TYPES = [
   { magic: Buffer.from([0xff, 0xd8, 0xff]), contentType: 'image/jpeg' },
   { magic: Buffer.from([0x89, 0x50, 0x4e, 0x47]), contentType: 'image/png' },
   { magic: Buffer.from('%PDF'), contentType: 'application/pdf' },
-];
+] as const;
+type ImageContentType = (typeof IMAGE_TYPES)[number]['contentType'];
 
+/** The body's base64 `data`, which must be one of `accepted` by its magic number, else 422 `image_unreadable`. */
+export function readableImage(
+  body: Body,
+  accepted: readonly ImageContentType[],
+): { data: string; size: number; contentType: ImageContentType } {
+  const data = requiredString(body, 'data');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data)) {
+    throw new ApiError(422, 'image_unreadable', 'The image data is not valid base64', 'data');
+  }
+  const bytes = Buffer.from(data, 'base64');
+  const imageType = IMAGE_TYPES.find(({ magic }) => bytes.subarray(0, magic.length).equals(magic));
+  if (!imageType || !accepted.includes(imageType.contentType)) {
+    throw new ApiError(422, 'image_unreadable', 'The image could not be read', 'data');
+  }
+  return { data, size: bytes.length, contentType: imageType.contentType };
+}
+
+function documentSide(side: string): 'front' | 'back' {
+  if (side !== 'front' && side !== 'back') throw invalid('documentSide', '"documentSide" must be front or back');
+  return side;
+}
+
+/** A document as ComplyCube shows it: its images' details, never their bytes. */
 export const presentDocument = (document: StoredDocument) => {
-  const { images, ...rest } = document;
+  const { images, imageData: _bytes, ...rest } = document;
   return compact({ ...rest, images: Object.values(images) });
 };
 
@@ -68,6 +92,7 @@ export function createDocument(state: EmulatorState, body: Body): StoredDocument
     classification: optionalString(body, 'classification'),
     issuingCountry,
     images: {},
+    imageData: {},
     createdAt: t,
     updatedAt: t,
   };
@@ -76,28 +101,25 @@ export function createDocument(state: EmulatorState, body: Body): StoredDocument
 }
 
 /** `POST /v1/documents/:id/upload/:side`: a readable JPEG, PNG or PDF, in base64, replaces that side. */
-export function uploadImage(document: StoredDocument, side: string, body: Body): Stored {
-  if (side !== 'front' && side !== 'back') throw invalid('documentSide', '"documentSide" must be front or back');
+export function uploadImage(document: StoredDocument, sideParam: string, body: Body): Stored {
+  const side = documentSide(sideParam);
   const fileName = requiredString(body, 'fileName');
-  const data = requiredString(body, 'data');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data)) {
-    throw new ApiError(422, 'image_unreadable', 'The image data is not valid base64', 'data');
-  }
-  const bytes = Buffer.from(data, 'base64');
-  const imageType = IMAGE_TYPES.find(({ magic }) => bytes.subarray(0, magic.length).equals(magic));
-  if (!imageType) throw new ApiError(422, 'image_unreadable', 'The image could not be read', 'data');
+  const { data, size, contentType } = readableImage(body, ['image/jpeg', 'image/png', 'application/pdf']);
   const t = now();
+  const id = newId();
   const image: Stored = {
-    id: newId(),
+    id,
     fileName,
     documentSide: side,
-    downloadLink: `/documents/${document.id}/images/${side}/download`,
-    contentType: imageType.contentType,
-    size: bytes.length,
+    // ComplyCube's documented form: the image's own ID, not its side.
+    downloadLink: `/documents/${document.id}/images/${id}/download`,
+    contentType,
+    size,
     createdAt: t,
     updatedAt: t,
   };
   document.images[side] = image;
+  document.imageData[side] = data;
   document.updatedAt = t;
   return image;
 }
@@ -119,5 +141,16 @@ export function registerDocumentRoutes(app: FastifyInstance, state: EmulatorStat
     const document = getOr404(state.documents, request.params.id, 'document');
     ownedBy(request, document.clientId);
     return uploadImage(document, request.params.side, objectBody(request));
+  });
+
+  // ComplyCube answers an image's bytes in JSON: `{fileName, contentType, data}`, data in base64.
+  app.get<{ Params: { id: string; side: string } }>('/v1/documents/:id/download/:side', async (request) => {
+    const document = getOr404(state.documents, request.params.id, 'document');
+    ownedBy(request, document.clientId);
+    const side = documentSide(request.params.side);
+    const image = document.images[side];
+    const data = document.imageData[side];
+    if (!image || data === undefined) throw notFound('image');
+    return { fileName: image.fileName, contentType: image.contentType, data };
   });
 }

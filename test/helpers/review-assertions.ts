@@ -26,6 +26,7 @@ const UPDATE_OF: Record<AssertedAction, string> = {
   claim: 'claimCase',
   release: 'releaseCase',
   resubmit: 'submitResubmission',
+  assign: 'assignCase',
 };
 
 export interface ReviewMessage {
@@ -34,6 +35,7 @@ export interface ReviewMessage {
   decision?: 'approve' | 'reject' | 'request_resubmission';
   reason?: string;
   resubmission?: ResubmissionAsk;
+  reasonCodes?: string[];
 }
 
 export interface AssertionOptions {
@@ -51,10 +53,12 @@ export async function assertedUpdate(
 ): Promise<{ updateId: string; args: [Record<string, unknown>] }> {
   const updateId = options.updateId ?? randomUUID();
   const channel = message.channel ?? 'api';
-  const { resubmission, ...asserted } = message;
+  const { resubmission, reasonCodes, ...asserted } = message;
   const assertion = await signReviewAssertion(options.keyring ?? TEST_KEYRING, {
     ...asserted,
-    ...(asserted.reason !== undefined ? { reason: assertedReviewReason(asserted.reason, resubmission) } : {}),
+    ...(asserted.reason !== undefined
+      ? { reason: assertedReviewReason(asserted.reason, resubmission, reasonCodes) }
+      : {}),
     channel,
     workflowId,
     action,
@@ -107,4 +111,27 @@ export async function sendResubmission<T = unknown>(
     'submitResubmission',
     await resubmissionArgs(handle.workflowId, ids, options),
   );
+}
+
+/** A senior's assignment as the API sends it: the assertion vouches for `assignedBy` and binds the assignee. */
+export async function sendAssignment<T = unknown>(
+  handle: WorkflowHandle,
+  assignment: { assignee: string; assignedBy: string; boundAssignee?: string },
+  options: AssertionOptions = {},
+): Promise<T> {
+  const updateId = options.updateId ?? randomUUID();
+  const assertion = await signReviewAssertion(options.keyring ?? TEST_KEYRING, {
+    reviewer: assignment.assignedBy,
+    channel: 'api',
+    workflowId: handle.workflowId,
+    action: 'assign',
+    updateId,
+    reason: assignment.boundAssignee ?? assignment.assignee,
+    roles: options.roles ?? ['senior_reviewer'],
+  });
+  const { assignee, assignedBy } = assignment;
+  return handle.executeUpdate<T, [Record<string, unknown>]>('assignCase', {
+    updateId,
+    args: [{ assignee, assignedBy, channel: 'api', assertion }],
+  });
 }

@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { FORGER_KEYRING, sendAsserted, sendResubmission } from '../helpers/review-assertions';
+import { FORGER_KEYRING, sendAsserted, sendAssignment, sendResubmission } from '../helpers/review-assertions';
 import { SERVICE_TOKEN, type TestSystem } from '../helpers/system';
 
 /**
@@ -242,6 +242,23 @@ export const SCENARIOS: Scenario[] = [
         reviewer: 'reviewer-bob',
         reason: 'video too dark',
         resubmission: { items: ['live_video'], reasonCodes: ['live_video_quality', 'other'] },
+      });
+      return settle(handle);
+    },
+  },
+  {
+    // 0.9.0: a senior assigns the case, the assignee renews it and rejects it with reason codes.
+    name: 'assigned-then-rejected-with-codes',
+    async run(system) {
+      const handle = await system.start(await system.seed({ lastName: 'attention' }));
+      await system.waitForStatus(handle, 'awaiting_review');
+      await sendAssignment(handle, { assignee: 'reviewer-bob', assignedBy: 'senior-carol' });
+      await sendAsserted(handle, 'claim', { reviewer: 'reviewer-bob' });
+      await sendAsserted(handle, 'decide', {
+        decision: 'reject',
+        reviewer: 'reviewer-bob',
+        reason: 'face does not match',
+        reasonCodes: ['face_mismatch', 'other'],
       });
       return settle(handle);
     },

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { checkOutcomeSchema, checkStatusSchema, complyCubeIdSchema } from '../../complycube/primitives';
+import { DECISION_REASON_CODES, REASON_CODES_FOR } from '../decision-reasons';
 import { policyOverridesSchema } from './policy';
 import { namesAnObject, resubmissionAskSchema, resubmissionFields } from './resubmission';
 
@@ -59,13 +60,22 @@ export const reviewUpdateSchema = reviewDecisionSchema
     /** Since 0.8.0 an Update may also ask the applicant to resubmit (`resubmission` says what and why). */
     decision: z.enum(['approve', 'reject', 'request_resubmission']),
     resubmission: resubmissionAskSchema.optional(),
+    /** Since 0.9.0: codes from `decision-reasons.ts` for an approval or a rejection, beside `reason`. */
+    reasonCodes: z.array(z.enum(DECISION_REASON_CODES)).min(1).max(10).optional(),
     channel: updateChannelSchema.default('api'),
     assertion: reviewAssertionSchema.optional(),
   })
   .refine((review) => (review.decision === 'request_resubmission') === (review.resubmission !== undefined), {
     message: 'resubmission is required with request_resubmission, and only with it',
     path: ['resubmission'],
-  });
+  })
+  .refine(
+    (review) =>
+      review.reasonCodes === undefined ||
+      (review.decision !== 'request_resubmission' &&
+        review.reasonCodes.every((code) => REASON_CODES_FOR[review.decision as 'approve' | 'reject'].includes(code))),
+    { message: 'reasonCodes must be codes for this decision (see decision-reasons)', path: ['reasonCodes'] },
+  );
 export type ReviewUpdate = z.input<typeof reviewUpdateSchema>;
 
 /** Who claims or releases a case, through what, and the API's assertion of it. */
@@ -76,8 +86,20 @@ export const claimRequestSchema = z.strictObject({
 });
 export type ClaimRequest = z.infer<typeof claimRequestSchema>;
 
+/**
+ * A senior reviewer assigns the case to a reviewer (since 0.9.0): `assignedBy` is the senior, whom
+ * the API's assertion vouches for, with the assignee bound in it.
+ */
+export const assignRequestSchema = z.strictObject({
+  assignee: reviewerSchema,
+  assignedBy: reviewerSchema,
+  channel: updateChannelSchema,
+  assertion: reviewAssertionSchema,
+});
+export type AssignRequest = z.infer<typeof assignRequestSchema>;
+
 /** What a review assertion vouches for: one reviewer, one action on one run, one Update. */
-export type AssertedAction = 'decide' | 'claim' | 'release' | 'resubmit';
+export type AssertedAction = 'decide' | 'claim' | 'release' | 'resubmit' | 'assign';
 
 /**
  * The `submitResubmission` Update: the new objects, and the API's assertion that a service token

@@ -87,6 +87,14 @@ export function answerMismatch(request: Pick<ResubmissionRequest, 'items'>, answ
  * What the API's assertion of a review binds as its reason: the reason itself, and for a
  * resubmission request what is asked for too, so an assertion cannot carry other items or codes.
  */
-export function assertedReviewReason(reason: string, ask: ResubmissionAsk | undefined): string {
-  return ask ? `${reason}\nresubmission:${ask.items.join(',')}:${ask.reasonCodes.join(',')}` : reason;
+export function assertedReviewReason(
+  reason: string,
+  ask: ResubmissionAsk | undefined,
+  reasonCodes?: readonly string[],
+): string {
+  // Since 0.9.0 a decision's reason codes are bound too; a message without them signs as before.
+  const codes = reasonCodes?.length ? `\ncodes:${reasonCodes.join(',')}` : '';
+  return ask
+    ? `${reason}\nresubmission:${ask.items.join(',')}:${ask.reasonCodes.join(',')}${codes}`
+    : `${reason}${codes}`;
 }

@@ -15,6 +15,8 @@ export interface CaseClaim {
   claimedAt: string;
   /** It lapses then unless renewed; a lapsed claim holds nobody back. */
   expiresAt: string;
+  /** The senior reviewer who assigned the case to `reviewer` (since 0.9.0); absent for a claim taken. */
+  assignedBy?: string;
 }
 
 /** An approval on the record: the first of two (four-eyes), or the one that decided. */
@@ -28,6 +30,8 @@ export interface Approval {
   /** The reviewer's roles, as the assertion states them. */
   roles?: string[];
   reason: string;
+  /** Codes from `decision-reasons.ts`, beside `reason` (since 0.9.0). */
+  reasonCodes?: string[];
   at: string;
 }
 
@@ -38,7 +42,8 @@ export interface ReviewAction {
   onboardingId: string;
   workflowId: string;
   runId: string;
-  kind: 'claim' | 'release' | 'first_approval' | 'decision' | 'resubmission_requested' | 'refused';
+  kind:
+    'claim' | 'release' | 'first_approval' | 'decision' | 'resubmission_requested' | 'refused' | 'note' | 'assignment';
   actor: string;
   channel: ReviewChannel;
   /** False when the actor's name is only asserted: a signal, or an assertion the worker could not verify. */
@@ -49,6 +54,10 @@ export interface ReviewAction {
   resubmission?: ResubmissionAsk;
   /** For `refused`: why (`claimed_by_other`, `review_not_due`, …). */
   refusal?: string;
+  /** For a decision or first approval: codes from `decision-reasons.ts`, beside `reason` (since 0.9.0). */
+  reasonCodes?: string[];
+  /** For `assignment`: the reviewer the case was assigned to (`actor` is the senior). */
+  assignee?: string;
   at: string;
 }
 

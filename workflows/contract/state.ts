@@ -21,6 +21,8 @@ export interface CheckState {
   attentionAnalyses: string[];
   /** For `error`: the failure type, e.g. `ComplyCubeNotFound`. */
   error?: string;
+  /** For `error`: ComplyCube's answer, e.g. `422 image_unreadable (documentId)` (since 0.9.0). */
+  errorDetail?: string;
   completedAt?: string;
 }
 
@@ -70,6 +72,8 @@ export interface OnboardingDecision {
   verified?: boolean;
   /** The reviewers who approved: the first of two, then the one who decided (four-eyes). */
   approvals?: Approval[];
+  /** A reviewer's codes from `decision-reasons.ts`, beside `reason` (since 0.9.0). */
+  reasonCodes?: string[];
 }
 
 /** What `getState` returns. */

@@ -15,8 +15,10 @@ export type SendPacer = () => Promise<void>;
 
 export interface SendPacerOptions {
   schedule: SendSchedule;
-  /** The account whose limit this is: calls with the same key share one schedule. */
+  /** The account whose limit this is: calls with the same key to the same API share one schedule. */
   apiKey: string;
+  /** ComplyCube's base URL: an emulator of the same key elsewhere is another account. */
+  baseUrl: string;
   ratePerSecond: number;
   /**
    * The longest a call waits for its slot. Past it nothing is reserved and the call fails as a
@@ -25,9 +27,10 @@ export interface SendPacerOptions {
   maxWaitMs: number;
 }
 
-export function sharedSendPacer({ schedule, apiKey, ratePerSecond, maxWaitMs }: SendPacerOptions): SendPacer {
+export function sharedSendPacer({ schedule, apiKey, baseUrl, ratePerSecond, maxWaitMs }: SendPacerOptions): SendPacer {
   // The key itself never reaches the store: only a digest names the account's schedule.
-  const key = `complycube:${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`;
+  const account = createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex').slice(0, 16);
+  const key = `complycube:${account}`;
   const intervalMs = 1000 / ratePerSecond;
   return async () => {
     const waitMs = await schedule.reserveSendSlot(key, intervalMs, maxWaitMs);

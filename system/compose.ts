@@ -65,7 +65,7 @@ export function complyCubeClient(
   const pace =
     pacing?.ratePerSecond === undefined
       ? undefined
-      : sharedSendPacer({ ...pacing, ratePerSecond: pacing.ratePerSecond, apiKey });
+      : sharedSendPacer({ ...pacing, ratePerSecond: pacing.ratePerSecond, apiKey, baseUrl: settings.baseUrl });
   return new ComplyCubeClient({
     baseUrl: settings.baseUrl,
     apiKey,

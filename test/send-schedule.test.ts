@@ -62,6 +62,7 @@ describe('the shared send schedule', () => {
     const pace = sharedSendPacer({
       schedule: stores[0]!,
       apiKey: `key-${randomUUID()}`,
+      baseUrl: 'http://127.0.0.1:8787/v1',
       ratePerSecond: 20,
       maxWaitMs: 400,
     });

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, setCsrfToken, whenSignedOut } from './api';
+import { timeZone } from './format';
 import { CasePage } from './CasePage';
 import { Queue } from './Queue';
 import { RecordPage } from './RecordPage';
@@ -41,6 +42,9 @@ export function App() {
           Signed in as <strong>{session.displayName ?? session.reviewer}</strong>
         </span>
         <span className="roles">{session.roles.map((role) => ROLE_NAMES[role]).join(', ')}</span>
+        <span className="zone" title="Every time on these pages is in this time zone">
+          Times in {timeZone()}
+        </span>
         <button type="button" className="quiet" onClick={() => void signOut()}>
           Sign out
         </button>
@@ -51,12 +55,13 @@ export function App() {
             onboardingId={route.onboardingId}
             reviewer={session.reviewer}
             canDecide={session.roles.some((role) => DECIDING_ROLES.includes(role))}
+            senior={session.roles.includes('senior_reviewer')}
             auditor={session.roles.includes('auditor')}
           />
         ) : route.page === 'record' ? (
           <RecordPage onboardingId={route.onboardingId} />
         ) : (
-          <Queue />
+          <Queue reviewer={session.reviewer} />
         )}
       </main>
     </>

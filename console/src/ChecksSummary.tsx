@@ -1,3 +1,4 @@
+import { checkFailure } from './checkFailure';
 import { checkName } from './format';
 import type { CheckState } from './types';
 
@@ -28,11 +29,24 @@ function CheckLine({
   withId: boolean;
   superseded?: boolean;
 }) {
+  const failure = checkFailure(check);
   return (
     <li className={superseded ? 'superseded' : undefined}>
       {superseded && <span className="superseded-tag">superseded</span>}
-      {checkName(check.type)}: <strong>{check.outcome ?? check.status}</strong>
+      {checkName(check.type)}: <strong>{check.outcome ?? check.status.replace('_', ' ')}</strong>
       {check.attentionAnalyses.length > 0 && ` (${check.attentionAnalyses.join(', ')})`}
+      {failure && (
+        <span className="failure">
+          {failure.sentence}
+          {failure.code && (
+            <>
+              {' '}
+              <code>{failure.code}</code>
+            </>
+          )}
+          {failure.detail && <span className="failure-detail">ComplyCube said: “{failure.detail}”</span>}
+        </span>
+      )}
       {withId && check.checkId && (
         <span className="sub">
           {' '}

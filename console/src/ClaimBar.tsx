@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, RequestFailed } from './api';
+import { holderText } from './claimText';
 import { when } from './format';
 import type { Claim } from './types';
 
@@ -24,16 +25,19 @@ export function ClaimBar(props: { onboardingId: string; claim?: Claim; reviewer:
   };
 
   return (
-    <section className="claim" aria-labelledby="claim-heading">
-      <h2 id="claim-heading">Claim</h2>
-      <p>
-        {claim
-          ? `Claimed by ${mine ? 'you' : claim.reviewer} until ${when(claim.expiresAt)}.`
-          : 'Nobody holds this case.'}
+    <div className={`claim${claim ? (mine ? ' claim-mine' : ' claim-other') : ''}`} aria-label="Claim" role="group">
+      <p className="claim-line">
+        {claim ? (
+          <>
+            {holderText(claim, reviewer)} until <time dateTime={claim.expiresAt}>{when(claim.expiresAt)}</time>.
+          </>
+        ) : (
+          'Nobody holds this case.'
+        )}
       </p>
       <div className="actions">
         {(!claim || mine) && (
-          <button type="button" onClick={() => void send(false)}>
+          <button type="button" className={mine ? 'quiet' : undefined} onClick={() => void send(false)}>
             {mine ? 'Renew claim' : 'Claim this case'}
           </button>
         )}
@@ -43,9 +47,9 @@ export function ClaimBar(props: { onboardingId: string; claim?: Claim; reviewer:
           </button>
         )}
       </div>
-      <p role="status" aria-live="polite">
+      <p role="status" aria-live="polite" className="claim-message sub">
         {message}
       </p>
-    </section>
+    </div>
   );
 }

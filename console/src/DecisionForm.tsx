@@ -1,13 +1,15 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, newIdempotencyKey, RequestFailed } from './api';
 import { REVIEW_REFUSALS } from '../../workflows/review-refusals';
+import { DecisionChoices, type Choice } from './DecisionChoices';
+import type { DecisionReasonCode } from './decisionText';
+import { ReasonCodes } from './ReasonCodes';
 import { missingFromAsk, ResubmissionFields, type Ask } from './ResubmissionFields';
 import type { Onboarding } from './types';
 
 /** Each refusal's sentence, from the contract's union (the API answers with the same sentence). */
 const REFUSALS: Record<string, string> = REVIEW_REFUSALS;
 
-type Choice = 'approve' | 'reject' | 'request_resubmission';
 const NO_ASK: Ask = { items: [], reasonCodes: [] };
 
 /** What the reviewer reads once the API took the decision. */
@@ -27,21 +29,41 @@ function roundsUsedUp({ resubmissionRounds, policy }: Onboarding): string | unde
   return `All ${cap} resubmission rounds this policy allows were used: approve or reject it.`;
 }
 
+/** What the chosen decision still lacks before it can be sent, in words; empty once complete. */
+function missingFor(decision: Choice | undefined, ask: Ask, reason: string): string[] {
+  if (decision === 'request_resubmission') return missingFromAsk(ask, reason);
+  // Reason codes are asked for, not required: the API takes a decision without them, as it always has.
+  return [reason.trim() === '' && 'a reason'].filter((missing): missing is string => typeof missing === 'string');
+}
+
 /**
- * Approve, reject, or ask the applicant for a resubmission, with a reason (for a resubmission, the
- * note): the workflow enforces claims, four-eyes and the rounds whatever this form allows.
+ * Approve, reject, or ask the applicant for a resubmission: with documented reason codes and a
+ * reason (for a resubmission, what to resubmit, why, and the note). The workflow enforces claims,
+ * four-eyes and the rounds whatever this form allows.
  */
-export function DecisionForm({ onboarding, onDone }: { onboarding: Onboarding; onDone: () => void }) {
+export function DecisionForm(props: { onboarding: Onboarding; reviewer: string; onDone: () => void }) {
+  const { onboarding, reviewer, onDone } = props;
   const [decision, setDecision] = useState<Choice>();
+  const [codes, setCodes] = useState<DecisionReasonCode[]>([]);
   const [reason, setReason] = useState('');
   const [ask, setAsk] = useState<Ask>(NO_ASK);
   const [message, setMessage] = useState<{ kind: 'problem' | 'done'; text: string }>();
   const [busy, setBusy] = useState(false);
   // One key per decision being submitted: a retry of the same submission is the same request.
   const key = useRef(newIdempotencyKey());
+  // The answer is said where the form ends: brought into view in the desk's own scroll.
+  const said = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (message) said.current?.scrollIntoView({ block: 'nearest' });
+  }, [message]);
   const resubmitting = decision === 'request_resubmission';
-  const exhausted = roundsUsedUp(onboarding);
-  const missing = resubmitting ? missingFromAsk(ask, reason) : reason.trim() === '' ? ['a reason'] : [];
+  const missing = missingFor(decision, ask, reason);
+
+  const choose = (choice: Choice) => {
+    setDecision(choice);
+    setCodes([]);
+    setMessage(undefined);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -52,12 +74,17 @@ export function DecisionForm({ onboarding, onDone }: { onboarding: Onboarding; o
       const { status, body } = await api<Onboarding & { status: string }>(
         'POST',
         `/v1/onboardings/${onboarding.onboardingId}/review`,
-        { decision, reason: reason.trim(), ...(resubmitting ? { resubmission: ask } : {}) },
+        {
+          decision,
+          reason: reason.trim(),
+          ...(resubmitting ? { resubmission: ask } : codes.length > 0 ? { reasonCodes: codes } : {}),
+        },
         { 'Idempotency-Key': key.current },
       );
       key.current = newIdempotencyKey();
       setMessage({ kind: 'done', text: acceptedText(status, body.status) });
       setReason('');
+      setCodes([]);
       setAsk(NO_ASK);
       setDecision(undefined);
       onDone();
@@ -68,6 +95,7 @@ export function DecisionForm({ onboarding, onDone }: { onboarding: Onboarding; o
       } else {
         setMessage({ kind: 'problem', text: 'The decision could not be sent; try again.' });
       }
+      onDone();
     } finally {
       setBusy(false);
     }
@@ -75,84 +103,43 @@ export function DecisionForm({ onboarding, onDone }: { onboarding: Onboarding; o
 
   return (
     <form className="decision" onSubmit={(event) => void submit(event)}>
-      <fieldset>
-        <legend>Decision</legend>
-        <FourEyesHint onboarding={onboarding} />
-        <DecisionChoice value="approve" label="Approve" chosen={decision} onChoose={setDecision} />
-        <DecisionChoice value="reject" label="Reject" chosen={decision} onChoose={setDecision} />
-        <DecisionChoice
-          value="request_resubmission"
-          label="Ask for resubmission"
-          chosen={decision}
-          onChoose={setDecision}
-          disabled={exhausted !== undefined}
-          describedBy={exhausted ? 'resubmission-unavailable' : undefined}
-        />
-        {exhausted && (
-          <p className="hint" id="resubmission-unavailable">
-            {exhausted}
-          </p>
-        )}
-        {resubmitting && <ResubmissionFields ask={ask} onChange={setAsk} />}
-        <label htmlFor="reason">
-          {resubmitting
-            ? 'Note (kept on the record; shown to reviewers, not sent to the backend)'
-            : 'Reason (kept on the record)'}
-        </label>
-        <textarea
-          id="reason"
-          name="reason"
-          required
-          maxLength={2000}
-          rows={3}
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-        />
-        <button type="submit" disabled={busy || !decision || missing.length > 0}>
-          {busy ? 'Sending…' : resubmitting ? 'Send resubmission request' : 'Submit decision'}
-        </button>
-        {decision && missing.length > 0 && <p className="hint">Still needed: {missing.join(', ')}.</p>}
-      </fieldset>
-      <p role="status" aria-live="polite" className={message?.kind === 'problem' ? 'problem' : 'done'}>
+      <DecisionChoices
+        onboarding={onboarding}
+        reviewer={reviewer}
+        chosen={decision}
+        onChoose={choose}
+        resubmissionBlocked={roundsUsedUp(onboarding)}
+      />
+      {decision && (
+        <div className="decision-details">
+          {resubmitting ? (
+            <ResubmissionFields ask={ask} onChange={setAsk} />
+          ) : (
+            <ReasonCodes decision={decision} chosen={codes} onChange={setCodes} />
+          )}
+          <label htmlFor="reason">
+            {resubmitting
+              ? 'Note (kept on the record; shown to reviewers, not sent to the backend)'
+              : 'Reason (kept on the record)'}
+          </label>
+          <textarea
+            id="reason"
+            name="reason"
+            required
+            maxLength={2000}
+            rows={3}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+          />
+          <button type="submit" disabled={busy || missing.length > 0}>
+            {busy ? 'Sending…' : resubmitting ? 'Send resubmission request' : 'Submit decision'}
+          </button>
+          {missing.length > 0 && <p className="hint">Still needed: {missing.join(', ')}.</p>}
+        </div>
+      )}
+      <p ref={said} role="status" aria-live="polite" className={message?.kind === 'problem' ? 'problem' : 'done'}>
         {message?.text}
       </p>
     </form>
   );
-}
-
-function DecisionChoice(props: {
-  value: Choice;
-  label: string;
-  chosen?: Choice;
-  onChoose: (choice: Choice) => void;
-  disabled?: boolean;
-  describedBy?: string | undefined;
-}) {
-  return (
-    <label className="choice">
-      <input
-        type="radio"
-        name="decision"
-        value={props.value}
-        disabled={props.disabled}
-        aria-describedby={props.describedBy}
-        checked={props.chosen === props.value}
-        onChange={() => props.onChoose(props.value)}
-      />{' '}
-      {props.label}
-    </label>
-  );
-}
-
-/** Where a four-eyes case stands: whether this approval would be the first or the deciding one. */
-function FourEyesHint({ onboarding }: { onboarding: Onboarding }) {
-  if (onboarding.firstApproval) {
-    return (
-      <p className="hint">
-        Approved first by <strong>{onboarding.firstApproval.reviewer}</strong>: a second approval decides.
-      </p>
-    );
-  }
-  if (!onboarding.secondApprovalRequired) return null;
-  return <p className="hint">Approving this case takes two reviewers: yours would be the first.</p>;
 }

@@ -32,6 +32,15 @@ function EvidenceValue({ value }: { value: unknown }) {
   return <>{typeof value === 'string' ? value : JSON.stringify(value)}</>;
 }
 
+/** Why a check shows no result: it never had one (why is in the summary above), or it could not be read just now. */
+function unavailableText(status: string): string {
+  if (status === 'error' || status === 'timed_out' || status === 'failed') {
+    return 'No result from ComplyCube: the check ended without one (why is in the summary above).';
+  }
+  if (status === 'creating' || status === 'pending') return 'No result yet: the check is still running.';
+  return "ComplyCube's result could not be read; try again shortly.";
+}
+
 /** Both checks' results as ComplyCube has them now, the analyses needing attention first. */
 export function Evidence({ checks }: { checks: CheckEvidence[] | undefined }) {
   if (!checks) return <p className="loading">Loading the evidence from ComplyCube…</p>;
@@ -49,7 +58,7 @@ export function Evidence({ checks }: { checks: CheckEvidence[] | undefined }) {
                 Check <code>{check.checkId}</code>
               </p>
             )}
-            {!check.available && <p className="problem">ComplyCube's result could not be read; try again shortly.</p>}
+            {!check.available && <p className="problem">{unavailableText(check.status)}</p>}
             {check.available &&
               check.analyses.map((analysis) => (
                 <section key={analysis.name} className={analysis.attention ? 'analysis attention' : 'analysis'}>

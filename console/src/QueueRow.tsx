@@ -1,13 +1,32 @@
+import { holderText } from './claimText';
 import { duration, reasonText, slaText, statusText, when } from './format';
 import { Link } from './router';
 import type { QueueItem } from './types';
 
-/** One waiting case in the queue's table; overdue once its review SLA has passed. */
-export function QueueRow({ item }: { item: QueueItem }) {
+/**
+ * One waiting case in the queue's table: the applicant's name (a placeholder while it loads),
+ * overdue once its review SLA has passed, and who holds it or was assigned it.
+ */
+export function QueueRow({
+  item,
+  name,
+  reviewer,
+}: {
+  item: QueueItem;
+  name: string | null | undefined;
+  reviewer: string;
+}) {
   return (
     <tr className={item.slaSecondsLeft < 0 ? 'overdue' : undefined}>
-      <td data-label="Case">
+      <td data-label="Applicant" className="applicant-cell">
         <Link to={{ page: 'case', onboardingId: item.onboardingId }}>
+          {name === undefined ? (
+            <span className="name-loading" aria-label="Name loading" />
+          ) : name === null ? (
+            <span className="name-unavailable">name unavailable</span>
+          ) : (
+            <span className="applicant-name-cell">{name}</span>
+          )}
           <code>{item.onboardingId}</code>
         </Link>
       </td>
@@ -26,7 +45,7 @@ export function QueueRow({ item }: { item: QueueItem }) {
         {duration(item.ageSeconds)}
       </td>
       <td data-label="SLA">{slaText(item.slaSecondsLeft)}</td>
-      <td data-label="Claimed by">{item.claim ? item.claim.reviewer : '—'}</td>
+      <td data-label="Held by">{item.claim ? holderText(item.claim, reviewer) : '—'}</td>
     </tr>
   );
 }

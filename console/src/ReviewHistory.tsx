@@ -1,4 +1,5 @@
-import { AuditTrail, EarlierDecisions, Timeline } from './CaseHistory';
+import { AuditTrail } from './AuditTrail';
+import { EarlierDecisions, Timeline } from './CaseHistory';
 import type { AuditAction, Decision, TimelineEntry } from './types';
 
 /** The case's story: its timeline, what reviewers did, and every decision for the same client. */

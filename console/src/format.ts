@@ -3,7 +3,7 @@
 export function duration(seconds: number): string {
   const s = Math.abs(seconds);
   if (s < 60) return `${Math.round(s)}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${Math.floor(s % 60)}s`;
   if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
   return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
 }
@@ -12,9 +12,28 @@ export function slaText(secondsLeft: number): string {
   return secondsLeft >= 0 ? `${duration(secondsLeft)} left` : `${duration(secondsLeft)} overdue`;
 }
 
+/**
+ * A moment to the second, in the reviewer's time zone, saying which: `2 Dec 2026, 15:04:27 GMT+1`.
+ * Every time on every page goes through here, so none is shown to the minute or without its zone.
+ */
+const MOMENT = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+});
+
 export function when(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : MOMENT.format(date);
 }
+
+/** The reviewer's time zone by its IANA name (`Europe/Berlin`), which every time on the page is in. */
+export const timeZone = (): string => MOMENT.resolvedOptions().timeZone;
 
 const STATUS: Record<string, string> = {
   checks_running: 'Checks running',

@@ -13,8 +13,11 @@ const KINDS: Record<LedgerEntry['kind'], string> = {
   resubmission_requested: 'Resubmission requested',
   decision: 'Decision',
   refused: 'Refused',
+  note: 'Internal note',
+  assignment: 'Assigned',
   decision_recorded: 'Decision recorded',
   evidence_viewed: 'Evidence viewed',
+  applicant_viewed: 'Applicant viewed',
   codec_decode: 'Payloads decoded',
   relationship_ended: 'Relationship ended',
   ledger_purged: 'Retention purge',
@@ -69,12 +72,19 @@ export function summary(entry: LedgerEntry, texts: Record<string, string> = {}):
       parts.push(asked && `asked for ${asked}`, text(b.reason) && `note: ${text(b.reason)}`);
       break;
     }
+    case 'note':
+      parts.push(text(b.note) ?? text(b.text) ?? text(b.reason));
+      break;
+    case 'assignment':
+      parts.push(text(b.assignee) && `to ${text(b.assignee)}`);
+      break;
     case 'decision_recorded':
       parts.push(text(b.decision), text(b.reason) && `reason: ${text(b.reason)}`);
       parts.push(b.verified === true ? 'verified' : 'not verified', checks(b.checks));
       break;
     default:
       parts.push(text(b.decision), text(b.reason) && `reason: ${text(b.reason)}`);
+      parts.push(list(b.reasonCodes).length ? `codes: ${list(b.reasonCodes).join(', ')}` : undefined);
       parts.push(text(b.refusal) && `refusal: ${text(b.refusal)}`, text(b.method) && `by ${text(b.method)}`);
   }
   return parts.filter(Boolean).join(' · ');

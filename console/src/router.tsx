@@ -12,8 +12,14 @@ export function parseRoute(pathname: string): Route {
   return { page: match[2] ? 'record' : 'case', onboardingId: match[1]! };
 }
 
+/** The queue's filters as last set in this tab, so that a link back to the queue keeps them. */
+let queueSearch = '';
+export function rememberQueueSearch(search: string): void {
+  queueSearch = search;
+}
+
 export function hrefOf(route: Route): string {
-  if (route.page === 'queue') return `${BASE}/`;
+  if (route.page === 'queue') return `${BASE}/${queueSearch}`;
   return `${BASE}/cases/${route.onboardingId}${route.page === 'record' ? '/record' : ''}`;
 }
 

@@ -13,6 +13,7 @@ export type { DecisionView as Decision } from '../../api/schemas/onboarding';
 export type { AuditAction, AnalysisEvidence, CheckEvidence } from '../../api/schemas/review';
 export type { Session } from '../../api/schemas/service';
 export type { CaseRecord, LedgerEntryView as LedgerEntry } from '../../api/schemas/ledger';
+export type { ApplicantView } from '../../api/schemas/applicant';
 
 /** The roles that claim and decide; an auditor reads and decides nothing (the API enforces it too). */
 export const DECIDING_ROLES: readonly Role[] = ['reviewer', 'senior_reviewer'];

@@ -16,6 +16,7 @@ import {
   AUDITOR_TOKEN,
   OTHER_REVIEWER_TOKEN,
   REVIEWER_TOKEN,
+  SENIOR_REVIEWER_TOKEN,
   SERVICE_TOKEN,
   startTestSystem,
   TEST_DATABASE_URL,
@@ -389,6 +390,42 @@ describe('the review desk: claims, four-eyes, signals, audit, queue, evidence, s
       );
       const printed = await cli('audit', id);
       assert.equal(printed.stdout.trim().split('\n').length, 3);
+    });
+
+    it('assigns as a senior, keeps a note, and decides with reason codes through the API', async () => {
+      const { id } = await caseInReview();
+      await assert.rejects(as(REVIEWER_TOKEN, 'assign', id, '--to', 'reviewer-bob'), refusedWith(/did not let/));
+      const assigned = await as(SENIOR_REVIEWER_TOKEN, 'assign', id, '--to', 'reviewer-bob');
+      assert.deepEqual(
+        [JSON.parse(assigned.stdout).claim.reviewer, JSON.parse(assigned.stdout).claim.assignedBy],
+        ['reviewer-bob', 'senior-carol'],
+      );
+      const noted = await as(OTHER_REVIEWER_TOKEN, 'note', id, '--text', 'Asked the bank to confirm');
+      assert.equal(JSON.parse(noted.stdout).kind, 'note');
+      await assert.rejects(
+        as(OTHER_REVIEWER_TOKEN, 'review', id, '--decision', 'reject', '--reason', 'x', '--reason-codes', 'nonsense'),
+        (error: { code: number; stderr: string }) => error.code === 2 && /reasonCodes/.test(error.stderr),
+      );
+      const decided = await as(
+        OTHER_REVIEWER_TOKEN,
+        'review',
+        id,
+        '--decision',
+        'reject',
+        '--reason',
+        'forged document',
+        '--reason-codes',
+        'document_forged',
+      );
+      assert.deepEqual(JSON.parse(decided.stdout).decision.reasonCodes, ['document_forged']);
+      assert.deepEqual(
+        (await audit(id)).map((a) => [a.kind, a.actor]),
+        [
+          ['assignment', 'senior-carol'],
+          ['note', 'reviewer-bob'],
+          ['decision', 'reviewer-bob'],
+        ],
+      );
     });
 
     it('names no reviewer of its own: no token, a typed --reviewer or a service token decide nothing', async () => {

@@ -21,25 +21,34 @@ export interface SendPacerOptions {
   baseUrl: string;
   ratePerSecond: number;
   /**
-   * The longest a call waits for its slot. Past it nothing is reserved and the call fails as a
-   * 429 would, retryable after the wait, so an activity never sleeps through its own timeout.
+   * The longest a call waits for its slot, or how to work it out per call (an activity's time
+   * left). Past it nothing is reserved and the call fails as a 429 would, retryable after the wait,
+   * so an activity never sleeps through its own timeout.
    */
-  maxWaitMs: number;
+  maxWaitMs: number | (() => number);
 }
+
+/**
+ * Slots are spaced 3 % wider than the rate: a vendor that counts strictly within any second sees
+ * calls that arrive a few milliseconds early as one too many, and 97 % of the limit is kept.
+ */
+const MARGIN = 1.03;
 
 export function sharedSendPacer({ schedule, apiKey, baseUrl, ratePerSecond, maxWaitMs }: SendPacerOptions): SendPacer {
   // The key itself never reaches the store: only a digest names the account's schedule.
   const account = createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex').slice(0, 16);
   const key = `complycube:${account}`;
-  const intervalMs = 1000 / ratePerSecond;
+  const intervalMs = (1000 / ratePerSecond) * MARGIN;
   return async () => {
-    const waitMs = await schedule.reserveSendSlot(key, intervalMs, maxWaitMs);
+    const longest = typeof maxWaitMs === 'function' ? maxWaitMs() : maxWaitMs;
+    const waitMs = await schedule.reserveSendSlot(key, intervalMs, longest);
     if (waitMs === undefined) {
       throw ApplicationFailure.create({
         type: ComplyCubeFailure.RateLimited,
-        message: `ComplyCube's send schedule is full for the next ${Math.round(maxWaitMs / 1000)} s`,
+        message: `ComplyCube's send schedule is full for the next ${Math.round(longest / 1000)} s`,
         nonRetryable: false,
-        nextRetryDelay: maxWaitMs,
+        // Never 0: a zero delay would end the retries.
+        nextRetryDelay: Math.max(1_000, longest),
       });
     }
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));

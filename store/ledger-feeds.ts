@@ -13,7 +13,16 @@ import type { NewSecurityEvent } from './security-events';
 export const SENT_TO_REVIEW_STATUSES: readonly string[] = ['awaiting_review', 'escalated'];
 
 /** Security-event details that may go on the ledger: codes, never a name, address or token. */
-const SECURITY_DETAIL_KEYS = ['method', 'reason', 'roles', 'retryAfterSeconds', 'payloads', 'namespace'] as const;
+// `part` since 0.9.0: which part of an applicant was viewed (no earlier event has it, so their hashes hold).
+const SECURITY_DETAIL_KEYS = [
+  'method',
+  'reason',
+  'roles',
+  'retryAfterSeconds',
+  'payloads',
+  'namespace',
+  'part',
+] as const;
 
 export function reviewActionEntry(a: ReviewAction): NewLedgerEntry {
   return {

@@ -5,6 +5,7 @@
  * brings only what is its own (its connections, its store, its workflow build, its tracing).
  */
 import { createLedgerActivities } from '../activities/ledger-activities';
+import { Context } from '@temporalio/activity';
 import { Client, type Connection } from '@temporalio/client';
 import { type NativeConnection, Runtime } from '@temporalio/worker';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -58,7 +59,7 @@ export type SystemConfig = Pick<
 export function complyCubeClient(
   settings: Config['complyCube'],
   metrics?: ComplyCubeMetrics,
-  pacing?: { schedule: SendSchedule; ratePerSecond: number | undefined; maxWaitMs: number },
+  pacing?: { schedule: SendSchedule; ratePerSecond: number | undefined; maxWaitMs: number | (() => number) },
 ): ComplyCubeClient {
   if (!settings.apiKey) throw new ConfigError('invalid configuration: COMPLYCUBE_API_KEY is required');
   const { apiKey } = settings;
@@ -73,6 +74,28 @@ export function complyCubeClient(
     ...(metrics ? { metrics } : {}),
     ...(pace ? { pace } : {}),
   });
+}
+
+/** When each running activity attempt was first seen here: its start, near enough (Info has no start time). */
+const attemptsSeen = new WeakMap<Context, number>();
+
+/**
+ * The longest a ComplyCube call may wait for its slot: 80 % of what is left of its activity
+ * attempt's start-to-close timeout, counted from the attempt's first call; `cap` outside an activity.
+ * (The attempt's scheduled time will not do: a task waits in Temporal's rate-limited queue first.)
+ */
+function activityWaitBudget(cap: number): number {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return cap;
+  }
+  const now = Date.now();
+  const started = attemptsSeen.get(context) ?? now;
+  attemptsSeen.set(context, started);
+  const left = started + context.info.startToCloseTimeoutMs - now;
+  return Math.max(0, Math.min(cap, left * 0.8));
 }
 
 /** A Temporal client on `connection`, tracing its calls, with the payload codec of `keys`. */
@@ -101,11 +124,12 @@ export function composeWorker(config: SystemConfig, parts: WorkerParts): Promise
     taskQueue: config.temporal.taskQueue,
     activities: {
       ...createOnboardingActivities({
-        // A slot further than 20 s away fails the call as a 429 would: inside the policy's 30 s call timeout.
+        // A slot further than 80 % of the activity's time left, or 20 s, fails the call as a 429
+        // would: a call never waits past its attempt's deadline, and leaves time to be answered.
         complyCube: complyCubeClient(config.complyCube, complyCubeMetricsOn(Runtime.instance().metricMeter), {
           schedule: parts.store,
           ratePerSecond: complyCubeRateLimit,
-          maxWaitMs: 20_000,
+          maxWaitMs: () => activityWaitBudget(20_000),
         }),
         store: parts.activityStore ? parts.activityStore(parts.store) : parts.store,
         ...(config.reviewKeys ? { reviewKeys: config.reviewKeys } : {}),

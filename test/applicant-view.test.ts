@@ -179,8 +179,14 @@ describe('the applicant, read live for the reviewer and kept nowhere', () => {
     assert.deepEqual([...parts].sort(), ['applicant', 'document-front', 'face', 'names']);
     for (const event of events) {
       assert.equal(event.actor, 'reviewer-alice');
-      assert.ok(event.detail.onboardingId === id || (event.detail.onboardingIds as string[]).includes(id));
+      assert.equal(event.detail.onboardingId, id);
     }
+    // And on the case's own record: each view, with the part it was of.
+    const record = await call(system.apiUrl, 'GET', `/v1/onboardings/${id}/record`, { token: REVIEWER_TOKEN });
+    const viewedParts = (record.body.entries as { kind: string; body: { part?: string } }[])
+      .filter((entry) => entry.kind === 'applicant_viewed')
+      .map((entry) => entry.body.part);
+    assert.deepEqual([...new Set(viewedParts)].sort(), ['applicant', 'document-front', 'face', 'names']);
   });
 
   it(`keeps the applicant's first name nowhere: not in the store, the run's history, a log line or a metric`, async () => {

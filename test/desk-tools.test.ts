@@ -99,6 +99,20 @@ describe('the desk: filters, assignment, notes, reason codes', () => {
     const refusedClaim = trail.find((row) => row.kind === 'refused' && row.actor === 'reviewer-alice');
     assert.equal(refusedClaim?.reason, 'claim refused', 'the refused attempt says what was attempted');
     assert.equal(refusedClaim?.refusal, 'claimed_by_other');
+
+    // The assignee gives the first of two approvals: a senior cannot then hand them the second.
+    const first = await api('POST', `/v1/onboardings/${id}/review`, {
+      token: OTHER_REVIEWER_TOKEN,
+      body: { decision: 'approve', reason: 'namesake', reasonCodes: ['false_positive_confirmed'] },
+    });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal(first.body.status, 'awaiting_second_approval');
+    const again = await api('POST', `/v1/onboardings/${id}/assignment`, {
+      token: SENIOR_REVIEWER_TOKEN,
+      body: { assignee: 'reviewer-bob' },
+    });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error, 'second_approval_by_same_reviewer');
   });
 
   it('refuses an assignment sent through Temporal without a senior behind it', async () => {
@@ -150,6 +164,12 @@ describe('the desk: filters, assignment, notes, reason codes', () => {
     assert.equal(note.body.reason, text);
     const trail = (await api('GET', `/v1/onboardings/${id}/audit`)).body.items as Record<string, unknown>[];
     assert.ok(trail.some((row) => row.kind === 'note' && row.reason === text && row.actor === 'reviewer-alice'));
+    const asBackend = (await api('GET', `/v1/onboardings/${id}/audit`, { token: SERVICE_TOKEN })).body.items as {
+      kind: string;
+    }[];
+    assert.ok(asBackend.length > 0);
+    assert.ok(!asBackend.some((row) => row.kind === 'note'), 'the onboarding backend never sees a note');
+    assert.ok(!JSON.stringify(asBackend).includes(text));
     const record = await api('GET', `/v1/onboardings/${id}/record`);
     assert.ok((record.body.entries as { kind: string }[]).some((entry) => entry.kind === 'note'));
     const history = JSON.stringify(await system.client.workflow.getHandle(onboardingWorkflowId(id)).fetchHistory());

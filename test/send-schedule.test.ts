@@ -77,14 +77,14 @@ describe('the shared send schedule', () => {
     const outcomes = await Promise.allSettled(Array.from({ length: 12 }, () => pace().then(() => Date.now() - began)));
     const sent = outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value);
     const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason);
-    assert.ok(sent.length >= 8, `${sent.length} sent within 400 ms at 20/s`);
+    assert.ok(sent.length >= 7, `${sent.length} sent within 400 ms at 20/s, less the margin`);
     assert.ok(refused.length >= 1, 'the rest are refused, not queued past the longest wait');
     assert.ok(Math.max(...sent) >= 300, `the last sent after ${Math.max(...sent)} ms`);
     for (const failure of refused) {
       assert.ok(failure instanceof ApplicationFailure);
       assert.equal(failure.type, 'ComplyCubeRateLimited');
       assert.equal(failure.nonRetryable, false);
-      assert.equal(failure.nextRetryDelay, 400);
+      assert.equal(failure.nextRetryDelay, 1_000, 'retried after a second at least, never at once');
     }
   });
 

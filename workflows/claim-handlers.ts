@@ -112,7 +112,7 @@ export function handleClaims(desk: DeskCore): void {
         noop,
       );
       if (!roles.includes('senior_reviewer')) throw refused('senior_reviewer_required', noop);
-      const refusal = assignmentRefusal(desk.view());
+      const refusal = assignmentRefusal(desk.view(), assignee);
       if (refusal) throw refused(refusal, noop);
       const now = Date.now();
       const until = desk.state.reviewExpiresAt ? Date.parse(desk.state.reviewExpiresAt) : now;

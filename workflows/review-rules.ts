@@ -218,16 +218,22 @@ export function weighRelease(view: DeskView, raw: unknown, now: number): Verdict
   );
 }
 
-/** An assignment may be made while the case is on the desk; only a senior may make it (checked by the handler). */
-export function assignmentRefusal(view: DeskView): ReviewRefusal | undefined {
+/**
+ * An assignment may be made while the case is on the desk, and not to the reviewer whose approval
+ * waits for a second one (they could never give it); only a senior may make it (checked by the handler).
+ */
+export function assignmentRefusal(view: DeskView, assignee: string): ReviewRefusal | undefined {
   if (isDecided(view)) return 'already_decided';
   if (!isReviewDue(view)) return 'review_not_due';
+  if (countsTowardFourEyes(view.firstApproval) && view.firstApproval.reviewer === assignee) {
+    return 'second_approval_by_same_reviewer';
+  }
   return undefined;
 }
 
 /** An `assignCase` Update, as its validator weighs it (the assertion and the senior's role by the handler). */
 export function weighAssignment(view: DeskView, raw: unknown): Verdict<AssignRequest> {
-  return weigh(assignRequestSchema.safeParse(raw), () => assignmentRefusal(view));
+  return weigh(assignRequestSchema.safeParse(raw), (request) => assignmentRefusal(view, request.assignee));
 }
 
 export { assignmentChange, claimChange, decisionChange } from './review-changes';

@@ -67,8 +67,14 @@ export const applicantRoutes: RouteGroup = async (app, { context }) => {
     return context.securityLog.record(request, 'applicant_viewed', { actor, detail: { ...detail, channel } });
   };
 
-  /** The onboarding's enhanced identity check ID, or the 404 of an onboarding nobody knows. */
+  /**
+   * The onboarding's enhanced identity check ID, or a 404: only a case on the desk or decided shows
+   * its applicant, as only those are named in the queue (a run still checking is nobody's case yet).
+   */
   const caseOf = async (onboardingId: string) => {
+    if (!(await knownHere(context, onboardingId))) {
+      throw new HttpError(404, 'onboarding_not_found', 'No case with this ID on the review desk or decided');
+    }
     const check = await enhancedCheckOf(context, onboardingId);
     if (!check) throw new HttpError(404, 'onboarding_not_found', 'No onboarding with this ID');
     return check;
@@ -176,7 +182,8 @@ export const applicantRoutes: RouteGroup = async (app, { context }) => {
       // An ID the store has never seen is not asked of ComplyCube: this is no directory of its clients.
       const known = await boundedMap(ids, NAME_READS_AT_ONCE, (id) => knownHere(context, id));
       const named = ids.filter((_, index) => known[index]);
-      if (named.length > 0) await viewed(request, { onboardingIds: named, part: 'names' });
+      // One event per applicant named, so each case's record says who saw its name, and when.
+      for (const onboardingId of named) await viewed(request, { onboardingId, part: 'names' });
       const names = await boundedMap(named, NAME_READS_AT_ONCE, (id) => nameOf(complyCube, id));
       reply.header('cache-control', 'no-store');
       return { names: Object.fromEntries(ids.map((id) => [id, names[named.indexOf(id)] ?? null])) };

@@ -45,6 +45,7 @@ export const assignmentRoutes: RouteGroup = async (app, { context }) => {
               'review_not_due',
               'already_decided',
               'senior_reviewer_required',
+              'second_approval_by_same_reviewer',
               'assertion_invalid',
               'invalid_payload',
             ]),

@@ -2,7 +2,7 @@
 import { AUTH_ERRORS, errors, onboardingIdParams, UNAVAILABLE } from '../schemas/common';
 import { auditTrailSchema } from '../schemas/review';
 import type { RouteGroup } from './plugin';
-import { DESK_ROLES } from '../auth';
+import { DESK_ROLES, hasRole } from '../auth';
 
 export const auditRoutes: RouteGroup = async (app, { context }) => {
   app.get(
@@ -11,8 +11,9 @@ export const auditRoutes: RouteGroup = async (app, { context }) => {
       onRequest: context.requireRole('service', ...DESK_ROLES),
       schema: {
         summary:
-          'The audit trail: every claim, release, first approval, decision and refused attempt, oldest first, ' +
-          'with actor, channel (console, api, cli, signal) and whether the actor was authenticated',
+          'The audit trail: every claim, release, assignment, first approval, decision and refused attempt, oldest ' +
+          'first, with actor, channel (console, api, cli, signal) and whether the actor was authenticated; internal ' +
+          'notes for the desk roles only',
         params: onboardingIdParams,
         response: {
           200: auditTrailSchema.meta({ description: 'The review actions' }),
@@ -22,7 +23,10 @@ export const auditRoutes: RouteGroup = async (app, { context }) => {
     },
     async (request) => {
       const { onboardingId } = request.params;
-      return { onboardingId, items: await context.store.reviewActionsFor(onboardingId) };
+      const items = await context.store.reviewActionsFor(onboardingId);
+      // Internal notes are the desk's: the onboarding backend (a service token) never sees them.
+      const desk = hasRole(request.principal!, ...DESK_ROLES);
+      return { onboardingId, items: desk ? items : items.filter((item) => item.kind !== 'note') };
     },
   );
 };

@@ -43,7 +43,7 @@ function missingFor(decision: Choice | undefined, ask: Ask, reason: string): str
  */
 export function DecisionForm(props: { onboarding: Onboarding; reviewer: string; onDone: () => void }) {
   const { onboarding, reviewer, onDone } = props;
-  const [decision, setDecision] = useState<Choice>();
+  const [chosen, setDecision] = useState<Choice>();
   const [codes, setCodes] = useState<DecisionReasonCode[]>([]);
   const [reason, setReason] = useState('');
   const [ask, setAsk] = useState<Ask>(NO_ASK);
@@ -56,6 +56,10 @@ export function DecisionForm(props: { onboarding: Onboarding; reviewer: string; 
   useEffect(() => {
     if (message) said.current?.scrollIntoView({ block: 'nearest' });
   }, [message]);
+  // Approve goes away once this reviewer's approval is the first of two (another tab, or the
+  // poll): a choice of it made before must not stay armed.
+  const approvedFirstByMe = onboarding.firstApproval?.reviewer === reviewer;
+  const decision = approvedFirstByMe && chosen === 'approve' ? undefined : chosen;
   const resubmitting = decision === 'request_resubmission';
   const missing = missingFor(decision, ask, reason);
 

@@ -38,7 +38,7 @@ export function Queue({ reviewer }: { reviewer: string }) {
   );
   // An answer for the filters as they were is not shown as the answer for the filters as they are.
   const page = data?.query === query ? data.body : undefined;
-  const names = useApplicantNames(page?.items.map((item) => item.onboardingId) ?? []);
+  const names = useApplicantNames(page?.items.map((item) => item.onboardingId) ?? [], page);
 
   useEffect(() => heading.current?.focus(), []);
 

@@ -11,12 +11,14 @@ export type NameLookup = Record<string, string | null>;
 
 const BATCH = 50;
 
-export function useApplicantNames(onboardingIds: readonly string[]): NameLookup {
+/** `refresh` changes with each poll of the queue: names not yet given are asked for again then. */
+export function useApplicantNames(onboardingIds: readonly string[], refresh?: unknown): NameLookup {
   const [names, setNames] = useState<NameLookup>({});
   const wanted = onboardingIds.join(',');
 
   useEffect(() => {
-    const missing = wanted.split(',').filter((id) => id !== '' && !(id in names));
+    // A name ComplyCube could not give (null) is asked for again when the page refreshes.
+    const missing = wanted.split(',').filter((id) => id !== '' && typeof names[id] !== 'string');
     if (missing.length === 0) return;
     let current = true;
     for (let start = 0; start < missing.length; start += BATCH) {
@@ -30,9 +32,9 @@ export function useApplicantNames(onboardingIds: readonly string[]): NameLookup 
     return () => {
       current = false;
     };
-    // Only a change in the page's IDs asks again; `names` is read, not followed.
+    // A change in the page's IDs, or a refresh, asks again; `names` is read, not followed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [wanted]);
+  }, [wanted, refresh]);
 
   return names;
 }

@@ -93,7 +93,8 @@ export function assertedReviewReason(
   reasonCodes?: readonly string[],
 ): string {
   // Since 0.9.0 a decision's reason codes are bound too; a message without them signs as before.
-  const codes = reasonCodes?.length ? `\ncodes:${reasonCodes.join(',')}` : '';
+  // After a NUL, which no reason the API signs can hold, so no reason can pass for one with codes.
+  const codes = reasonCodes?.length ? `\u0000codes:${reasonCodes.join(',')}` : '';
   return ask
     ? `${reason}\nresubmission:${ask.items.join(',')}:${ask.reasonCodes.join(',')}${codes}`
     : `${reason}${codes}`;

@@ -418,8 +418,17 @@ describe('the review desk: claims, four-eyes, signals, audit, queue, evidence, s
         'document_forged',
       );
       assert.deepEqual(JSON.parse(decided.stdout).decision.reasonCodes, ['document_forged']);
+      // The backend's service token sees no internal note; a reviewer does.
       assert.deepEqual(
         (await audit(id)).map((a) => [a.kind, a.actor]),
+        [
+          ['assignment', 'senior-carol'],
+          ['decision', 'reviewer-bob'],
+        ],
+      );
+      const asReviewer = await api('GET', `/v1/onboardings/${id}/audit`, { token: REVIEWER_TOKEN });
+      assert.deepEqual(
+        (asReviewer.body.items as { kind: string; actor: string }[]).map((a) => [a.kind, a.actor]),
         [
           ['assignment', 'senior-carol'],
           ['note', 'reviewer-bob'],

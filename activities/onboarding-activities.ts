@@ -4,6 +4,7 @@ import { attentionAnalyses } from '../complycube/attention';
 import { ComplyCubeFailure, type ComplyCubeClient } from '../complycube/client';
 import type { Check, CheckOutcome, CheckStatus, CheckType } from '../complycube/schemas';
 import type { DecisionStore } from '../store/decision-store';
+import type { CreateAttempt } from '../store/refused-creates';
 import type { ReviewKeyring } from '../security/keyring';
 import { verifyReviewAssertion as verifyAssertion } from '../security/review-assertions';
 import {
@@ -119,18 +120,41 @@ export function createOnboardingActivities({
     return candidates.at(-1);
   }
 
+  /**
+   * Sends one create; a refusal that proves nothing was created (ComplyCube's 429, or the send
+   * schedule's own before sending) is written down first, so the next attempt need not list.
+   */
+  async function create(attempt: CreateAttempt, send: () => Promise<Check>): Promise<Check> {
+    try {
+      return await withRateLimitBackoff(send);
+    } catch (error) {
+      if (error instanceof ApplicationFailure && error.type === ComplyCubeFailure.RateLimited) {
+        // Unwritten, the next attempt lists as it would have anyway.
+        await store.recordRefusedCreate(attempt).catch((cause: unknown) => {
+          log.warn('Could not record a refused create; the retry will list the checks', {
+            error: (cause as Error).name,
+          });
+        });
+      }
+      throw error;
+    }
+  }
+
   return {
     /** Creates the check once per run, however often it is retried. */
     async startCheck(input: StartCheckInput): Promise<CheckSnapshot> {
       const onboardingId = onboardingIdFromWorkflowId(input.workflowId) ?? input.clientId;
-      const { attempt } = activityInfo();
-      let check = attempt > 1 ? await findCreatedByEarlierAttempt(input, onboardingId) : undefined;
+      const { attempt, activityId } = activityInfo();
+      const thisAttempt = { runId: input.runId, activityId, attempt };
+      // Only an earlier attempt that may have reached ComplyCube can have made a check.
+      const mayExist = attempt > 1 && !(await store.everyEarlierCreateRefused(thisAttempt));
+      let check = mayExist ? await findCreatedByEarlierAttempt(input, onboardingId) : undefined;
       if (check) {
         log.info('Adopted the check an earlier attempt created', { checkId: check.id, checkType: input.type, attempt });
       } else if (input.type === 'identity_fraud_check') {
         if (!input.addressId) throw ApplicationFailure.nonRetryable('addressId is required', 'InvalidCheckInput');
         const { addressId } = input;
-        check = await withRateLimitBackoff(() =>
+        check = await create(thisAttempt, () =>
           complyCube.createIdentityFraudCheck({ clientId: input.clientId, addressId }),
         );
       } else {
@@ -138,7 +162,7 @@ export function createOnboardingActivities({
           throw ApplicationFailure.nonRetryable('documentId and liveVideoId are required', 'InvalidCheckInput');
         }
         const { documentId, liveVideoId } = input;
-        check = await withRateLimitBackoff(() =>
+        check = await create(thisAttempt, () =>
           complyCube.createEnhancedIdentityCheck({ clientId: input.clientId, documentId, liveVideoId }),
         );
       }
@@ -149,6 +173,8 @@ export function createOnboardingActivities({
         workflowId: input.workflowId,
         runId: input.runId,
       });
+      // Housekeeping only: a row left behind is never read again.
+      if (attempt > 1) await store.forgetRefusedCreates(thisAttempt).catch(() => undefined);
       // ComplyCube's event for this check may have come before the check was ours (the create's
       // answer was lost): the API held it. If it says the check finished, read the check again now
       // rather than wait for a poll.

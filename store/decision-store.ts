@@ -36,6 +36,7 @@ import { oidcSignIns, type OidcSignIns } from './oidc-sign-ins';
 import { reviewQueue, type ReviewQueue } from './review-queue';
 import { reviewTrail, type ReviewTrail } from './review-trail';
 import { securityEvents, type SecurityEvents } from './security-events';
+import { refusedCreates, type RefusedCreates } from './refused-creates';
 import { sendSchedule, type SendSchedule } from './send-schedule';
 import { embedded, migrate, postgres } from './sql';
 import { webhookEvents, type WebhookEvents } from './webhook-events';
@@ -67,6 +68,7 @@ export interface DecisionStore
     PersonalDataStore,
     OutboundWebhooks,
     SendSchedule,
+    RefusedCreates,
     Ledger {
   /** Walks the whole ledger, recomputing every hash (`ledger-verify.ts`). */
   verifyLedger(options?: VerifyOptions): Promise<ChainVerdict>;
@@ -117,6 +119,7 @@ export async function openDecisionStore(options: DecisionStoreOptions = {}): Pro
     ...personalDataStore(sql),
     ...outboundWebhooks(sql),
     ...sendSchedule(sql),
+    ...refusedCreates(sql),
     ...ledger(sql),
     verifyLedger: (options) => verifyLedgerChain(sql, options),
     verifyLedgerPage: (page) => verifyLedgerPage(sql, page),

@@ -10,6 +10,7 @@ import { LEDGER_MIGRATION, LEDGER_PURGE_MIGRATION } from './ledger-schema';
 import { OUTBOUND_WEBHOOKS_MIGRATION } from './outbound-webhooks-schema';
 import { SEND_SCHEDULE_MIGRATION } from './send-schedule';
 import { DESK_TOOLS_MIGRATION } from './desk-tools-schema';
+import { REFUSED_CREATES_MIGRATION } from './refused-creates';
 import { PERSONAL_DATA_MIGRATION } from './personal-data-schema';
 import { CODEC_DECODE_EVENT_MIGRATION, SECURITY_EVENTS_MIGRATION } from './security-events-schema';
 
@@ -182,6 +183,8 @@ export const MIGRATIONS: readonly string[] = [
   SEND_SCHEDULE_MIGRATION,
   // Notes, assignments and decision reason codes on the audit trail (docs/reviewer-view.md).
   DESK_TOOLS_MIGRATION,
+  // Creates ComplyCube refused, so a retry knows when it need not list (store/refused-creates.ts).
+  REFUSED_CREATES_MIGRATION,
 ];
 
 /**

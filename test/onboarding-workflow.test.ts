@@ -379,6 +379,48 @@ describe('onboarding workflow on a real Temporal dev server', () => {
       });
     });
 
+    it('retries a create ComplyCube refused with 429 without listing the checks first', async () => {
+      const applicant = await system.seed();
+      await system.control('/faults', {
+        kind: 'rate_limit',
+        retryAfterSeconds: 1,
+        method: 'POST',
+        path: '/checks',
+        count: 2,
+      });
+      const decision = await resultOf(await system.start(applicant));
+      assert.equal(decision.decision, 'approved');
+      // A 429 proves nothing was created: the retries list nothing (the refused creates, answered
+      // before the emulator reads the body, name no client in its log).
+      assert.deepEqual(await checkCalls(system, applicant.clientId), { create: 2, list: 0, read: 2 });
+      assert.deepEqual(await system.checkCount(applicant.clientId), {
+        identity_fraud_check: 1,
+        enhanced_identity_check: 1,
+      });
+    });
+
+    it('adopts the check a lost create made, with a 429 on the way', async () => {
+      const applicant = await system.seed({ lastName: 'attention' });
+      // Each check's first attempt is created and its answer lost; a 429 follows. The retries must
+      // still list (the first attempt was no refusal) and adopt the check made first.
+      await system.control('/faults', { kind: 'drop_response', method: 'POST', path: '/checks', count: 2 });
+      await system.control('/faults', {
+        kind: 'rate_limit',
+        retryAfterSeconds: 1,
+        method: 'POST',
+        path: '/checks',
+        count: 2,
+      });
+      const handle = await system.start(applicant);
+      await system.waitForStatus(handle, 'awaiting_review', 30_000);
+      assert.ok((await checkCalls(system, applicant.clientId)).list >= 2, 'each retry lists the checks');
+      assert.deepEqual(await system.checkCount(applicant.clientId), {
+        identity_fraud_check: 1,
+        enhanced_identity_check: 1,
+      });
+      await handle.cancel();
+    });
+
     it('sends a check whose create is refused for good to review as error', async () => {
       const applicant = await system.seed();
       await system.control('/faults', { kind: 'error', status: 402, method: 'POST', path: '/checks', count: 2 });
@@ -390,3 +432,18 @@ describe('onboarding workflow on a real Temporal dev server', () => {
     });
   });
 });
+
+/** The ComplyCube check calls made for a client, by kind, from the emulator's request log. */
+async function checkCalls(
+  system: TestSystem,
+  clientId: string,
+): Promise<{ create: number; list: number; read: number }> {
+  const response = await fetch(`${system.emulatorUrl.replace(/\/v1$/, '')}/_emulator/requests?clientId=${clientId}`);
+  const { items } = (await response.json()) as { items: { method: string; route: string }[] };
+  const count = (method: string, route: string) => items.filter((r) => r.method === method && r.route === route).length;
+  return {
+    create: count('POST', '/v1/checks'),
+    list: count('GET', '/v1/checks'),
+    read: count('GET', '/v1/checks/:id'),
+  };
+}

@@ -145,7 +145,9 @@ export async function promoteWhenPolling(options: PromoteOptions): Promise<Promo
       current = await routing(client, version.deploymentName);
     } catch (error) {
       const code = (error as { code?: number }).code;
-      if (code === undefined || !TRANSIENT.includes(code) || attempt >= 10 || signal?.aborted) throw error;
+      // NOT_FOUND too: the server can see the version polling a moment before it shows its deployment.
+      const again = code !== undefined && (TRANSIENT.includes(code) || code === NOT_FOUND);
+      if (!again || attempt >= 10 || signal?.aborted) throw error;
       await sleep(300 * attempt, signal);
       continue;
     }

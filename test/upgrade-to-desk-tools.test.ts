@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DefaultLogger } from '@temporalio/worker';
-import { bundleWorkflows, type WorkflowBuild } from '../worker/workflow-build';
+import { BUNDLED_BEFORE_0_10_0, bundleWorkflows, type WorkflowBuild } from '../worker/workflow-build';
 import type { OnboardingDecision } from '../workflows/onboarding-contract';
 import { buildWorkers } from './helpers/build-workers';
 import { call } from './helpers/http';
@@ -37,7 +37,7 @@ describe('upgrading 0.8.0 to the desk tools with onboardings in flight', () => {
       new DefaultLogger('WARN', (entry) => workerLog.push(`${entry.message} ${JSON.stringify(entry.meta)}`)),
     );
     system = await startTestSystem({ worker: false });
-    released = await bundleWorkflows(require.resolve('./upgrade/release-0.8.0/workflows'));
+    released = await bundleWorkflows(require.resolve('./upgrade/release-0.8.0/workflows'), BUNDLED_BEFORE_0_10_0);
     current = await workflowBuild();
   });
 

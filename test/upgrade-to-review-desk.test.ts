@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DefaultLogger } from '@temporalio/worker';
-import { bundleWorkflows, type WorkflowBuild } from '../worker/workflow-build';
+import { BUNDLED_BEFORE_0_10_0, bundleWorkflows, type WorkflowBuild } from '../worker/workflow-build';
 import { onboardingWorkflowId } from '../workflows/onboarding-contract';
 import { freshDatabase, type OwnDatabase } from './helpers/database';
 import { buildWorkers } from './helpers/build-workers';
@@ -40,7 +40,7 @@ describe('upgrading 0.2.0 to the review desk with onboardings in flight', () => 
     );
     database = await freshDatabase(TEST_DATABASE_URL, 'upgrade');
     system = await startTestSystem({ worker: false, databaseUrl: database.url });
-    released = await bundleWorkflows(require.resolve('./upgrade/release-0.2.0'));
+    released = await bundleWorkflows(require.resolve('./upgrade/release-0.2.0'), BUNDLED_BEFORE_0_10_0);
     current = await workflowBuild();
   });
 

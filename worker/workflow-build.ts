@@ -24,6 +24,14 @@ export const WORKFLOWS_PATH = path.join(projectRoot(), 'workflows', 'index.ts');
 /** The failure converter bundled into the workflow code, from the sources for the same reason. */
 export const FAILURE_CONVERTER_SOURCE = path.join(projectRoot(), 'workflows', 'failure-converter.ts');
 
+/**
+ * Libraries the workflows share rather than load each for itself: zod holds no state of a run, and
+ * its own modules survive the freeze the SDK puts on shared modules (schemas built from them do
+ * not, so the contract's schemas are still built per run). Evaluating zod took about 8 ms of CPU
+ * per workflow, and its objects were kept once per cached workflow.
+ */
+export const PRELOADED_MODULES = [path.join(projectRoot(), 'workflows', 'shared-libraries.ts')];
+
 /** Where the build step writes the prebuilt bundle: beside the compiled `worker/` folder. */
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
 
@@ -42,14 +50,32 @@ export function buildIdOf(code: string): string {
   return createHash('sha256').update(withoutSourceMap).digest('hex').slice(0, 12);
 }
 
+/** How a build differs from this release's: the upgrade tests bundle frozen releases as they were. */
+export interface BundleOptions {
+  workflowInterceptorModules?: string[];
+  preloadModules?: string[];
+}
+
+/** How releases before 0.10.0 were bundled: OpenTelemetry's own workflow interceptors, nothing preloaded. */
+export const BUNDLED_BEFORE_0_10_0: BundleOptions = {
+  workflowInterceptorModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],
+  preloadModules: [],
+};
+
 /** Bundles the workflow code under `workflowsPath` (the product's by default). */
-export async function bundleWorkflows(workflowsPath: string = WORKFLOWS_PATH): Promise<WorkflowBuild> {
+export async function bundleWorkflows(
+  workflowsPath: string = WORKFLOWS_PATH,
+  options: BundleOptions = {},
+): Promise<WorkflowBuild> {
   const { code } = await bundleWorkflowCode({
     workflowsPath,
-    // OpenTelemetry's workflow interceptors, in every build (traces exported or not).
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    // OpenTelemetry's workflow interceptors, in every build (traces exported or not), run only in
+    // runs started with a trace (workflows/tracing-gate.ts).
+    workflowInterceptorModules: options.workflowInterceptorModules ?? WORKFLOW_INTERCEPTOR_MODULES,
     // Failure messages and stack traces as encoded payloads (docs/payload-encryption.md).
     failureConverterPath: FAILURE_CONVERTER_SOURCE,
+    // Evaluated once per worker thread, not once per workflow (docs/performance.md).
+    preloadModules: options.preloadModules ?? PRELOADED_MODULES,
     logger: new DefaultLogger('WARN'),
   });
   return { code, buildId: buildIdOf(code) };

@@ -27,7 +27,7 @@ import {
   type OnboardingState,
   type ResubmissionRequest,
 } from './onboarding-contract';
-import { eventEmitter, type EventEmitter } from './outbound-events';
+import { EVENTS_AS_LOCAL_ACTIVITIES, eventEmitter, type EventEmitter } from './outbound-events';
 import {
   CHECKS_FED_BY_RESUBMISSION,
   handleResubmissions,
@@ -165,12 +165,11 @@ async function runChecks(run: OnboardingRun, types: readonly CheckType[]): Promi
       }).then(() => {
         const check = state.checks[type];
         recordCheckDuration(check, since);
-        events.emit('check.completed', {
-          checkType: type,
-          checkId: check.checkId ?? null,
-          status: check.status,
-          outcome: check.outcome ?? null,
-        });
+        events.emit(
+          'check.completed',
+          { checkType: type, checkId: check.checkId ?? null, status: check.status, outcome: check.outcome ?? null },
+          { local: true },
+        );
       }),
     ),
   );
@@ -257,14 +256,23 @@ function reviewDecision(state: OnboardingState, desk: ReviewDesk, decided: boole
 async function finish(run: OnboardingRun, decision: OnboardingDecision): Promise<OnboardingDecision> {
   const { state, desk } = run;
   await run.recordDecision(decision);
+  // A check's event may still be on its way (a local activity beside the decision's write). The
+  // decision's event waits for it here, not behind it in the event chain: replay resolves local
+  // activities that ran side by side in one activation, where the run saw them one at a time, so
+  // only a wait the code makes itself leaves the commands after it in the same order.
+  if (patched(EVENTS_AS_LOCAL_ACTIVITIES)) await run.events.settled();
   state.decision = decision;
-  run.events.emit('onboarding.decided', {
-    decision: decision.decision,
-    decidedByKind: decision.decidedByKind,
-    // A reviewer's reason is their free text: only the system's reasons, which are codes, go out.
-    reason: decision.decidedByKind === 'reviewer' ? null : decision.reason,
-    decidedAt: decision.decidedAt,
-  });
+  run.events.emit(
+    'onboarding.decided',
+    {
+      decision: decision.decision,
+      decidedByKind: decision.decidedByKind,
+      // A reviewer's reason is their free text: only the system's reasons, which are codes, go out.
+      reason: decision.decidedByKind === 'reviewer' ? null : decision.reason,
+      decidedAt: decision.decidedAt,
+    },
+    { local: true },
+  );
   run.setStatus(decision.decision);
   if (state.reviewOpenedAt) {
     // A reviewer's decision goes on the audit trail; any decision takes the case off the queue.

@@ -4,7 +4,14 @@
  * (`activities/webhook-activities.ts`). Events leave one after another, in the run's order, and
  * survive a cancellation of the run: a withdrawal is itself an event. Workflow code: no Node.
  */
-import { CancellationScope, log, patched, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  log,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { WebhookActivities } from '../activities/webhook-activities';
 import {
   outboundEventId,
@@ -19,8 +26,19 @@ import {
  */
 export const OUTBOUND_EVENTS = 'outbound-events';
 
+/**
+ * Since 0.10.0 the events on the way to a decision (a check completed, the decision) are written by
+ * a local activity, inside the workflow task that produced them, rather than by an activity of
+ * their own, each with one more workflow task after it: a clear onboarding ends two round trips
+ * sooner. Writing an event is idempotent (its ID is fixed by the run and its sequence), so running
+ * one again when its workflow task fails costs nothing. Events that come with new commands (the
+ * start, a review opening) stay activities: a local activity would hold those commands back.
+ */
+export const EVENTS_AS_LOCAL_ACTIVITIES = 'events-as-local-activities';
+
 export interface EventEmitter {
-  emit(type: OutboundEventType, data?: OutboundEvent['data']): void;
+  /** `local`: an event on the way to the decision (see `EVENTS_AS_LOCAL_ACTIVITIES`). */
+  emit(type: OutboundEventType, data?: OutboundEvent['data'], options?: { local?: boolean }): void;
   /** Every event emitted so far is in the outbox. */
   settled(): Promise<void>;
 }
@@ -33,9 +51,10 @@ const PUBLISH: ActivityOptions = {
 
 export function eventEmitter(state: OnboardingState): EventEmitter {
   const { publishEvent } = proxyActivities<WebhookActivities>(PUBLISH);
+  const { publishEvent: publishEventLocally } = proxyLocalActivities<WebhookActivities>(PUBLISH);
   let published: Promise<void> = Promise.resolve();
   return {
-    emit(type, data = {}) {
+    emit(type, data = {}, options = {}) {
       if (!patched(OUTBOUND_EVENTS)) return;
       const sequence = (state.eventSequence ?? 0) + 1;
       state.eventSequence = sequence;
@@ -49,9 +68,12 @@ export function eventEmitter(state: OnboardingState): EventEmitter {
         occurredAt: new Date().toISOString(),
         data,
       };
+      const local = options.local === true && patched(EVENTS_AS_LOCAL_ACTIVITIES);
       published = published.then(() =>
         CancellationScope.nonCancellable(() =>
-          publishEvent.executeWithOptions({ ...PUBLISH, summary: `event ${type}` }, [event]),
+          local
+            ? publishEventLocally(event)
+            : publishEvent.executeWithOptions({ ...PUBLISH, summary: `event ${type}` }, [event]),
         ).then(
           () => undefined,
           // Never while the store retries; a run must not fail for an event, nor skip the next ones.

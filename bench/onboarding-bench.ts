@@ -9,18 +9,48 @@ import type { InProcessSystem } from '../system/in-process';
 import type { WorkerProcess } from '../system/service-processes';
 
 async function main(options: BenchOptions): Promise<void> {
+  const { provideTestDatabase } = await import('../dev/test-postgres');
+  if (options.production) {
+    // The Temporal server of docker-compose.yml on PostgreSQL, as `npm run test:production` runs it.
+    const { startProductionTopology } = await import('../dev/production/topology');
+    const topology = await startProductionTopology();
+    try {
+      await run(
+        { ...options, address: topology.temporalAddress, namespace: topology.namespace },
+        { url: topology.kycDatabaseUrl },
+      );
+    } finally {
+      await topology.stop();
+    }
+    return;
+  }
+
+  // The store on PostgreSQL, as in production (PGlite, the embedded default of `npm start`, would
+  // put a WebAssembly database on the bench's own cores).
+  const server = options.databaseUrl ? undefined : await provideTestDatabase((line) => console.log(line));
+  try {
+    await run(options, server);
+  } finally {
+    await server?.stop();
+  }
+}
+
+/** The bench on `server`'s PostgreSQL (a database of its own there), or on `--database-url`. */
+async function run(options: BenchOptions, server: { url: string } | undefined): Promise<void> {
   const { startInProcessSystem } = await import('../system/in-process');
   const { startWorkerProcess } = await import('../system/service-processes');
   const { freshDatabase } = await import('../system/fresh-database');
-  const { provideTestDatabase } = await import('../dev/test-postgres');
-
-  // The store on PostgreSQL, as in production (PGlite, the embedded default of `npm start`, would
-  // put a WebAssembly database on the bench's own cores): a database of the bench's own, so
-  // nothing it leaves (thousands of cases on the review queue) shows in the tests' shared one.
-  const server = options.databaseUrl ? undefined : await provideTestDatabase((line) => console.log(line));
+  const { CACHE_HEADROOM } = await import('./memory');
+  // A database of the bench's own, so nothing it leaves (thousands of cases on the review queue)
+  // shows in the tests' shared one; dropped at the end.
   const ownDatabase = server ? await freshDatabase(server.url, 'bench') : undefined;
   const databaseUrl = options.databaseUrl ?? ownDatabase!.url;
+  // Traces exported over OTLP/HTTP by this process (API and in-process worker) and the workers'.
+  const sink = options.tracing ? await (await import('./otlp-sink')).startOtlpSink() : undefined;
+  if (sink) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = sink.endpoint;
+  const tracing = sink ? (await import('../observability/tracing')).installTracing('kyc-bench') : undefined;
   const system = await startInProcessSystem({
+    ...(tracing ? { tracing } : {}),
     ...(options.address ? { temporal: { address: options.address, namespace: options.namespace } } : {}),
     worker: options.workers === 0,
     databaseUrl,
@@ -37,11 +67,16 @@ async function main(options: BenchOptions): Promise<void> {
             WORKER_AUTO_PROMOTE: 'always',
             // No limit asked for: none (the workers' default would be the sandbox's 5/s).
             COMPLYCUBE_RATE_LIMIT: String(options.taskQueueLimit ?? 1000),
+            // The memory comparison: every waiting onboarding in the cache.
+            ...(options.memory ? { WORKER_MAX_CACHED_WORKFLOWS: String(options.memory + CACHE_HEADROOM) } : {}),
           },
         }),
       );
     }
-    if (options.review) {
+    if (options.memory) {
+      const { runMemoryComparison } = await import('./memory');
+      await runMemoryComparison(system, workers, options);
+    } else if (options.review) {
       const { runReviewLoad } = await import('./review-load');
       await runReviewLoad(system, workers, options);
     } else {
@@ -51,7 +86,9 @@ async function main(options: BenchOptions): Promise<void> {
     for (const worker of workers) await worker.stop();
     await system.close();
     await ownDatabase?.drop();
-    await server?.stop();
+    await tracing?.shutdown();
+    if (sink) console.log(`traces exported: ${sink.exports().requests} OTLP requests, ${sink.exports().bytes} bytes`);
+    await sink?.close();
   }
 }
 
@@ -72,7 +109,8 @@ async function compareDesigns(system: InProcessSystem, options: BenchOptions): P
     // The product as it ships, or with its store's writes feeding no ledger, or its payloads sent
     // unencrypted: what the ledger and the codec cost.
     LEDGER_FEEDS.on = design !== 'product-without-ledger';
-    PAYLOAD_ENCRYPTION.on = design !== 'product-without-codec';
+    // The baselines' workers have no codec: their payloads go in clear, as a bare workflow's would.
+    PAYLOAD_ENCRYPTION.on = isProduct && design !== 'product-without-codec';
     const product = isProduct ? productRunner(system) : undefined;
     const runner = product ?? (await baselineRunner(system, design as 'bare' | 'naive', options));
     try {
@@ -95,7 +133,8 @@ async function compareDesigns(system: InProcessSystem, options: BenchOptions): P
       `${options.workers ? `${options.workers} worker processes` : 'one worker in this process'}` +
       `${options.complyCubeLimit ? `; ComplyCube limited to ${options.complyCubeLimit} requests/s` : ''}` +
       `${options.taskQueueLimit ? `; workers capped at ${options.taskQueueLimit} requests/s` : ''}; ` +
-      `Temporal ${options.address ?? 'dev server of its own'}. Overhead: time to decision minus the slower check.`,
+      `traces ${options.tracing ? 'exported (OTLP/HTTP)' : 'off'}; ` +
+      `Temporal ${options.production ? `server of docker-compose.yml on PostgreSQL (${options.address})` : (options.address ?? 'dev server of its own')}. Overhead: time to decision minus the slower check.`,
   );
   for (const [design, profile] of profiles) printProfile(design, profile);
 }

@@ -22,6 +22,9 @@ options
   --enhanced-latency-ms MS how long the enhanced identity check takes (default 2000)
   --designs LIST           which to run, comma-separated (default product,bare,naive)
   --address HOST:PORT      an external Temporal server (default: a dev server of its own)
+  --production             the production topology instead, as \`npm run test:production\` builds it:
+                           the Temporal server of docker-compose.yml on PostgreSQL, the store on
+                           that PostgreSQL; use with --workers
   --namespace NAME         its namespace (default "default")
   --workers N              run the product's workers as N separate processes (default: one in
                            this process)
@@ -35,6 +38,11 @@ options
   --review N               instead: N onboardings that need a review, left waiting; prints the
                            worker processes' memory as they pile up and the review queue page's
                            latency with all N waiting (--workers defaults to 1 here)
+  --memory N               instead: worker memory per cached workflow, the product's beside the
+                           bare baseline's, each with N onboardings waiting for review in a worker
+                           process of its own whose cache holds them all
+  --tracing                export traces (OTLP over HTTP, to a receiver in the bench that takes
+                           them all), as a deployment with OTEL_EXPORTER_OTLP_ENDPOINT does
   --profile                after the figures, where each design's time goes beyond the slower
                            check: API, workflow tasks, queues, activities, webhooks (median, p90)
   --help                   this text
@@ -43,6 +51,7 @@ examples
   npm run bench -- --onboardings 20 --concurrency 1 --profile
   npm run bench -- --onboardings 50 --concurrency 10
   npm run bench -- --review 10000 --concurrency 50 --fraud-latency-ms 200 --enhanced-latency-ms 200
+  npm run bench -- --memory 500 --concurrency 20 --fraud-latency-ms 200 --enhanced-latency-ms 200
   npm run bench -- --designs product --onboardings 1000 --concurrency 1000 --workers 4 \\
     --complycube-limit 5 --task-queue-limit 4.75`;
 
@@ -55,14 +64,20 @@ export interface BenchOptions {
   latencyMs: { identity_fraud_check: number; enhanced_identity_check: number };
   designs: Design[];
   address?: string;
+  /** Start the production topology (dev/production/topology.ts) and run on it. */
+  production: boolean;
   namespace: string;
   workers: number;
   databaseUrl?: string;
   complyCubeLimit?: number;
   taskQueueLimit?: number;
   profile: boolean;
+  /** Export traces, as OTEL_EXPORTER_OTLP_ENDPOINT would. */
+  tracing: boolean;
   /** The review-load mode: this many onboardings left waiting for review. */
   review?: number;
+  /** The memory mode: this many cached workflows per design. */
+  memory?: number;
 }
 
 export class UsageError extends Error {}
@@ -87,13 +102,16 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
         'enhanced-latency-ms': { type: 'string', default: '2000' },
         designs: { type: 'string', default: DESIGNS.join(',') },
         address: { type: 'string' },
+        production: { type: 'boolean', default: false },
         namespace: { type: 'string', default: 'default' },
         workers: { type: 'string', default: '0' },
         'database-url': { type: 'string' },
         'complycube-limit': { type: 'string' },
         'task-queue-limit': { type: 'string' },
         profile: { type: 'boolean', default: false },
+        tracing: { type: 'boolean', default: false },
         review: { type: 'string' },
+        memory: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -112,6 +130,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
   if (values.address && !/^[\w.-]+:\d{1,5}$/.test(values.address)) {
     throw new UsageError(`--address must be host:port, not ${values.address}`);
   }
+  if (values.production && (values.address || values['database-url'])) {
+    throw new UsageError('--production starts its own Temporal server and PostgreSQL: no --address or --database-url');
+  }
   const limit = values['complycube-limit'];
   if (limit !== undefined && !(Number(limit) > 0)) throw new UsageError('--complycube-limit must be a positive number');
   const cap = values['task-queue-limit'] ?? limit;
@@ -125,12 +146,20 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
     },
     designs: designs as Design[],
     ...(values.address ? { address: values.address } : {}),
+    production: values.production,
     namespace: values.namespace,
-    workers: values.review !== undefined && values.workers === '0' ? 1 : count('workers', values.workers, 0),
+    workers:
+      values.memory !== undefined
+        ? 1
+        : values.review !== undefined && values.workers === '0'
+          ? 1
+          : count('workers', values.workers, 0),
     ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
     ...(limit !== undefined ? { complyCubeLimit: Number(limit) } : {}),
     ...(cap !== undefined ? { taskQueueLimit: Number(cap) } : {}),
     profile: values.profile,
+    tracing: values.tracing,
     ...(values.review !== undefined ? { review: count('review', values.review, 1) } : {}),
+    ...(values.memory !== undefined ? { memory: count('memory', values.memory, 1) } : {}),
   };
 }

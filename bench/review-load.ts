@@ -3,21 +3,12 @@
  * holds them on a bad day. Prints each worker process's memory as the waiting cases pile up,
  * then how fast the review queue's page answers with all N on it.
  */
-import { readFile } from 'node:fs/promises';
 import type { InProcessSystem } from '../system/in-process';
 import { REVIEWER_TOKEN } from '../system/in-process-credentials';
 import type { WorkerProcess } from '../system/service-processes';
 import type { BenchOptions } from './options';
 import { quantile } from './report';
-import { inParallel, seedApplicants, startThroughApi } from './support';
-
-/** Resident memory of a process, in MiB, from /proc (Linux). */
-async function residentMiB(pid: number | undefined): Promise<number> {
-  if (pid === undefined) return NaN;
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kib = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
-  return Math.round(kib / 1024);
-}
+import { inParallel, residentMiB, seedApplicants, startThroughApi } from './support';
 
 async function inReview(system: InProcessSystem): Promise<number> {
   const depth = await system.store.reviewQueueDepth();

@@ -69,6 +69,8 @@ export async function baselineRunner(
         workflowId,
         taskQueue,
         args: [input],
+        // A baseline that cannot run (a failing workflow task) fails the bench rather than hang it.
+        workflowExecutionTimeout: '10 minutes',
       });
       if (outcome !== 'approved') throw new Error(`${design} decided ${String(outcome)}`);
       return workflowId;

@@ -1,4 +1,5 @@
 /** What every bench mode needs: a worker pool over a list, seeding, starting through the API, the emulator's log. */
+import { readFile } from 'node:fs/promises';
 import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
 import type { InProcessSystem } from '../system/in-process';
 import { SERVICE_TOKEN } from '../system/in-process-credentials';
@@ -71,4 +72,12 @@ export async function emulatorRequests(system: InProcessSystem): Promise<Emulato
     items: EmulatorRequest[];
   };
   return items;
+}
+
+/** Resident memory of a process, in MiB, from /proc (Linux). */
+export async function residentMiB(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return NaN;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kib = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
+  return Math.round(kib / 1024);
 }

@@ -5,9 +5,11 @@
  *   wait if not yet complete; no API, no store, no review, no webhooks: the same four calls.
  * - `naiveOnboarding`: what a team would hand-roll first: one check after the other, each polled
  *   every 5 seconds.
- * Both decide `approved` when both checks are clear, else `review`.
+ * - `bareAwaitingReview`: the bare onboarding of an applicant who needs a reviewer: its checks, then
+ *   a wait for a `decide` signal; what the bench's memory comparison keeps in a worker's cache.
+ * All decide `approved` when both checks are clear, else `review`.
  */
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { condition, defineQuery, defineSignal, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { BaselineActivities } from './activities';
 
 export interface BaselineInput {
@@ -52,4 +54,19 @@ export async function naiveOnboarding(input: BaselineInput): Promise<string> {
     outcomes.push(await untilComplete(checkId, 5_000, 5_000));
   }
   return outcomes.every((outcome) => outcome === 'clear') ? 'approved' : 'review';
+}
+
+export const checksDoneQuery = defineQuery<boolean>('checksDone');
+export const decideSignal = defineSignal<[string]>('decide');
+
+export async function bareAwaitingReview(input: BaselineInput): Promise<string> {
+  let checksDone = false;
+  let decision: string | undefined;
+  setHandler(checksDoneQuery, () => checksDone);
+  setHandler(decideSignal, (value) => void (decision = value));
+  const outcome = await bareOnboarding(input);
+  checksDone = true;
+  if (outcome === 'approved') return outcome;
+  await condition(() => decision !== undefined);
+  return decision!;
 }

@@ -17,7 +17,8 @@ async function main(options: BenchOptions): Promise<void> {
     try {
       await run(
         { ...options, address: topology.temporalAddress, namespace: topology.namespace },
-        { url: topology.kycDatabaseUrl },
+        // Its PostgreSQL's superuser, who may create the bench's own database there.
+        { url: topology.adminDatabaseUrl },
       );
     } finally {
       await topology.stop();

@@ -100,7 +100,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
         concurrency: { type: 'string', default: '10' },
         'fraud-latency-ms': { type: 'string', default: '1000' },
         'enhanced-latency-ms': { type: 'string', default: '2000' },
-        designs: { type: 'string', default: DESIGNS.join(',') },
+        designs: { type: 'string', default: 'product,bare,naive' },
         address: { type: 'string' },
         production: { type: 'boolean', default: false },
         namespace: { type: 'string', default: 'default' },

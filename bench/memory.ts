@@ -14,7 +14,7 @@ import { EMULATOR_KEY } from '../system/in-process-credentials';
 import { spawnNodeService, waitUntilReady, type WorkerProcess } from '../system/service-processes';
 import type { BenchOptions } from './options';
 import { checksDoneQuery, type BaselineInput } from './baselines/workflows';
-import { inParallel, residentMiB, seedApplicants, startThroughApi } from './support';
+import { inParallel, inReview, residentMiB, seedApplicants, startThroughApi } from './support';
 
 /** Room beyond N in each worker's cache: the warm-up and the occasional other workflow. */
 export const CACHE_HEADROOM = 10;
@@ -39,20 +39,14 @@ async function settledMiB(pid: number | undefined): Promise<number> {
   return Math.min(...samples);
 }
 
-async function until(what: string, done: () => Promise<boolean>, timeoutMs = 30 * 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 60_000} minutes`);
-    await settle(1_000);
-  }
-}
+/** How long the onboardings of one design may take to reach their wait. */
+const PILE_UP_MS = 30 * 60_000;
 
 async function productFootprint(system: InProcessSystem, worker: WorkerProcess, options: BenchOptions) {
   const n = options.memory!;
-  const inReview = async () => (await system.store.reviewQueueDepth()).reduce((sum, row) => sum + row.count, 0);
   const [warmUp] = await seedApplicants(system, 1, { lastName: 'attention' });
   await startThroughApi(system, warmUp!);
-  await until('the warm-up reaching review', async () => (await inReview()) >= 1);
+  await waitUntilReady(worker, 'the warm-up reaching review', async () => (await inReview(system)) >= 1, PILE_UP_MS);
   const idleMiB = await settledMiB(worker.child.pid);
   const applicants = await seedApplicants(system, n, { lastName: 'attention' });
   await inParallel(
@@ -60,7 +54,12 @@ async function productFootprint(system: InProcessSystem, worker: WorkerProcess, 
     options.concurrency,
     async (applicant) => void (await startThroughApi(system, applicant)),
   );
-  await until(`${n} product onboardings reaching review`, async () => (await inReview()) >= n + 1);
+  await waitUntilReady(
+    worker,
+    `${n} product onboardings reaching review`,
+    async () => (await inReview(system)) >= n + 1,
+    PILE_UP_MS,
+  );
   const loadedMiB = await settledMiB(worker.child.pid);
   return { design: 'product' as const, idleMiB, loadedMiB, perWorkflowMiB: (loadedMiB - idleMiB) / n };
 }
@@ -90,7 +89,12 @@ async function bareFootprint(system: InProcessSystem, options: BenchOptions) {
     };
     const waitingAll = async (handles: Awaited<ReturnType<typeof start>>[]) => {
       for (const handle of handles) {
-        await until('a bare onboarding finishing its checks', () => handle.query(checksDoneQuery));
+        await waitUntilReady(
+          worker,
+          'a bare onboarding finishing its checks',
+          () => handle.query(checksDoneQuery),
+          PILE_UP_MS,
+        );
       }
     };
     const [warmUp] = await seedApplicants(system, 1, { lastName: 'attention' });

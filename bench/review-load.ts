@@ -8,12 +8,7 @@ import { REVIEWER_TOKEN } from '../system/in-process-credentials';
 import type { WorkerProcess } from '../system/service-processes';
 import type { BenchOptions } from './options';
 import { quantile } from './report';
-import { inParallel, residentMiB, seedApplicants, startThroughApi } from './support';
-
-async function inReview(system: InProcessSystem): Promise<number> {
-  const depth = await system.store.reviewQueueDepth();
-  return depth.reduce((sum, row) => sum + row.count, 0);
-}
+import { inParallel, inReview, residentMiB, seedApplicants, startThroughApi } from './support';
 
 /** The review queue's page, `samples` times, walking pages of 50 and starting over at the end. */
 async function timeQueuePage(system: InProcessSystem, samples: number): Promise<number[]> {

@@ -1,12 +1,11 @@
 /** Runs N onboardings of one design, C at a time, and measures them. */
 import { randomBytes } from 'node:crypto';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
-import { ComplyCubeClient } from '../complycube/client';
+import { Worker } from '@temporalio/worker';
 import type { SeededApplicant } from '../complycube-emulator/seed-applicant';
 import type { InProcessSystem } from '../system/in-process';
 import { EMULATOR_KEY } from '../system/in-process-credentials';
 import { onboardingWorkflowId } from '../workflows/onboarding-contract';
-import { baselineActivities } from './baselines/activities';
+import { baselineWorkerParts } from './baselines/worker-parts';
 import type { BaselineInput } from './baselines/workflows';
 import type { BenchOptions, Design } from './options';
 import type { RunRecord } from './profile';
@@ -45,19 +44,11 @@ export async function baselineRunner(
   options: BenchOptions,
 ): Promise<DesignRunner> {
   const taskQueue = `bench-${design}-${randomBytes(4).toString('hex')}`;
-  // Bundled bare: no tracing interceptors, nothing but the workflows.
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./baselines/workflows'),
-    logger: new DefaultLogger('WARN'),
-  });
   const worker = await Worker.create({
     connection: system.env.nativeConnection,
     namespace: system.namespace,
     taskQueue,
-    workflowBundle: { code },
-    activities: baselineActivities(
-      new ComplyCubeClient({ baseUrl: system.emulatorUrl, apiKey: EMULATOR_KEY, timeoutMs: 10_000 }),
-    ),
+    ...(await baselineWorkerParts({ baseUrl: system.emulatorUrl, apiKey: EMULATOR_KEY })),
     ...(options.taskQueueLimit ? { maxTaskQueueActivitiesPerSecond: options.taskQueueLimit } : {}),
   });
   const running = worker.run();

@@ -81,3 +81,9 @@ export async function residentMiB(pid: number | undefined): Promise<number> {
   const kib = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
   return Math.round(kib / 1024);
 }
+
+/** How many onboardings wait on the review queue, whatever their status there. */
+export async function inReview(system: InProcessSystem): Promise<number> {
+  const depth = await system.store.reviewQueueDepth();
+  return depth.reduce((sum, row) => sum + row.count, 0);
+}

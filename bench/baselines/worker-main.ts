@@ -4,9 +4,8 @@
  * environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, BENCH_TASK_QUEUE, COMPLYCUBE_BASE_URL,
  * COMPLYCUBE_API_KEY, WORKER_MAX_CACHED_WORKFLOWS.
  */
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { ComplyCubeClient } from '../../complycube/client';
-import { baselineActivities } from './activities';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { baselineWorkerParts } from './worker-parts';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -16,24 +15,16 @@ function required(name: string): string {
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./workflows'),
-    logger: new DefaultLogger('WARN'),
-  });
   const connection = await NativeConnection.connect({ address: required('TEMPORAL_ADDRESS') });
   const cache = Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 0);
   const worker = await Worker.create({
     connection,
     namespace: required('TEMPORAL_NAMESPACE'),
     taskQueue: required('BENCH_TASK_QUEUE'),
-    workflowBundle: { code },
-    activities: baselineActivities(
-      new ComplyCubeClient({
-        baseUrl: required('COMPLYCUBE_BASE_URL'),
-        apiKey: required('COMPLYCUBE_API_KEY'),
-        timeoutMs: 10_000,
-      }),
-    ),
+    ...(await baselineWorkerParts({
+      baseUrl: required('COMPLYCUBE_BASE_URL'),
+      apiKey: required('COMPLYCUBE_API_KEY'),
+    })),
     ...(cache > 0 ? { maxCachedWorkflows: cache } : {}),
   });
   process.once('SIGTERM', () => worker.shutdown());

@@ -11,7 +11,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { BUNDLED_BEFORE_0_10_0, bundleWorkflows, type WorkflowBuild } from '../worker/workflow-build';
 import type { OnboardingDecision } from '../workflows/onboarding-contract';
 import { buildWorkers } from './helpers/build-workers';
-import { call } from './helpers/http';
+import { callUntilServed } from './helpers/http';
 import {
   installTestRuntime,
   OTHER_REVIEWER_TOKEN,
@@ -22,8 +22,6 @@ import {
   workflowBuild,
   type TestSystem,
 } from './helpers/system';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('upgrading 0.8.0 to the desk tools with onboardings in flight', () => {
   const workerLog: string[] = [];
@@ -47,15 +45,8 @@ describe('upgrading 0.8.0 to the desk tools with onboardings in flight', () => {
   });
 
   /** A request through the API, retried on 503 while the old worker's sticky queue times out. */
-  async function send(token: string, path: string, body: Record<string, unknown>) {
-    const once = () => call(system.apiUrl, 'POST', path, { token, body, headers: { 'idempotency-key': `up-${path}` } });
-    let answer = await once();
-    for (let attempt = 0; answer.status === 503 && attempt < 30; attempt += 1) {
-      await sleep(1_000);
-      answer = await once();
-    }
-    return answer;
-  }
+  const send = (token: string, path: string, body: Record<string, unknown>) =>
+    callUntilServed(system.apiUrl, 'POST', path, { token, body, headers: { 'idempotency-key': `up-${path}` } });
 
   it('finishes 0.8.0 runs on the new build: an assignment, and decisions with reason codes', async () => {
     assert.notEqual(released.buildId, current.buildId);

@@ -11,7 +11,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { BUNDLED_BEFORE_0_10_0, bundleWorkflows, type WorkflowBuild } from '../worker/workflow-build';
 import type { OnboardingDecision } from '../workflows/onboarding-contract';
 import { buildWorkers } from './helpers/build-workers';
-import { call } from './helpers/http';
+import { call, callUntilServed } from './helpers/http';
 import {
   installTestRuntime,
   REVIEWER_TOKEN,
@@ -52,20 +52,13 @@ describe('upgrading 0.7.0 to events and resubmission with onboardings in flight'
   });
 
   /** A review through the API, retried on 503 with one Idempotency-Key while the old worker's sticky queue times out. */
-  async function review(id: string, body: Record<string, unknown>) {
-    const send = () =>
-      api('POST', `/v1/onboardings/${id}/review`, {
-        token: REVIEWER_TOKEN,
-        body,
-        headers: { 'idempotency-key': `up-${id}-${String(body.decision)}` },
-      });
-    let answer = await send();
-    for (let attempt = 0; answer.status === 503 && attempt < 30; attempt += 1) {
-      await sleep(1_000);
-      answer = await send();
-    }
-    return answer;
-  }
+  /** A decision through the API, retried on 503 while the old worker's sticky queue times out. */
+  const review = (id: string, body: Record<string, unknown>) =>
+    callUntilServed(system.apiUrl, 'POST', `/v1/onboardings/${id}/review`, {
+      token: REVIEWER_TOKEN,
+      body,
+      headers: { 'idempotency-key': `up-${id}-${String(body.decision)}` },
+    });
 
   it('finishes 0.7.0 runs on the new build: a decision with its event, and a resubmission round', async () => {
     assert.notEqual(released.buildId, current.buildId);

@@ -14,7 +14,7 @@ import { BUNDLED_BEFORE_0_10_0, bundleWorkflows, type WorkflowBuild } from '../w
 import type { OnboardingDecision } from '../workflows/onboarding-contract';
 import { buildWorkers } from './helpers/build-workers';
 import { freshDatabase, type OwnDatabase } from './helpers/database';
-import { call } from './helpers/http';
+import { callUntilServed } from './helpers/http';
 import {
   installTestRuntime,
   REVIEWER_TOKEN,
@@ -85,20 +85,12 @@ describe('upgrading 0.9.0 to the lean workflow with onboardings in flight', () =
     const approved = (await running.result()) as OnboardingDecision;
     assert.deepEqual([approved.decision, approved.reason], ['approved', 'all_checks_clear']);
 
-    let answer = await call(system.apiUrl, 'POST', `/v1/onboardings/${waiting.clientId}/review`, {
+    // The old worker's sticky queue times out before the new one takes the run.
+    const answer = await callUntilServed(system.apiUrl, 'POST', `/v1/onboardings/${waiting.clientId}/review`, {
       token: REVIEWER_TOKEN,
       body: { decision: 'reject', reason: 'the document is a copy' },
       headers: { 'idempotency-key': 'lean-upgrade-review' },
     });
-    // The old worker's sticky queue times out before the new one takes the run.
-    for (let attempt = 0; answer.status === 503 && attempt < 30; attempt += 1) {
-      await sleep(1_000);
-      answer = await call(system.apiUrl, 'POST', `/v1/onboardings/${waiting.clientId}/review`, {
-        token: REVIEWER_TOKEN,
-        body: { decision: 'reject', reason: 'the document is a copy' },
-        headers: { 'idempotency-key': 'lean-upgrade-review' },
-      });
-    }
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(((await reviewed.result()) as OnboardingDecision).decision, 'rejected');
 

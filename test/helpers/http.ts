@@ -43,6 +43,24 @@ export async function call<T = any>(
   return { status: response.status, body: body as T, headers: response.headers };
 }
 
+/**
+ * `call`, asked again each second while the API answers 503 (up to 30 times): after an upgrade, a
+ * message to a run waits until the old worker's sticky queue times out and the new one takes it.
+ */
+export async function callUntilServed<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Answer<T>> {
+  let answer = await call<T>(baseUrl, method, path, options);
+  for (let attempt = 0; answer.status === 503 && attempt < 30; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    answer = await call<T>(baseUrl, method, path, options);
+  }
+  return answer;
+}
+
 /** Signs a reviewer in to the console: the session cookie (name=value) and its CSRF token. */
 export async function signIn(
   baseUrl: string,

@@ -1,10 +1,7 @@
 /**
  * The store's SQL connection, on PostgreSQL or on PGlite (PostgreSQL compiled to WebAssembly,
- * embedded in this process), and its one schema with its migrations.
+ * embedded in this process: `embedded-sql.ts`), and its one schema with its migrations.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { DatabaseError, Pool } from 'pg';
 import { LEDGER_MIGRATION, LEDGER_PURGE_MIGRATION } from './ledger-schema';
 import { OUTBOUND_WEBHOOKS_MIGRATION } from './outbound-webhooks-schema';
@@ -13,6 +10,8 @@ import { DESK_TOOLS_MIGRATION } from './desk-tools-schema';
 import { REFUSED_CREATES_MIGRATION } from './refused-creates';
 import { PERSONAL_DATA_MIGRATION } from './personal-data-schema';
 import { CODEC_DECODE_EVENT_MIGRATION, SECURITY_EVENTS_MIGRATION } from './security-events-schema';
+
+export { embedded } from './embedded-sql';
 
 /** A minimal SQL connection both back ends provide. */
 export interface Sql {
@@ -251,53 +250,5 @@ export function postgres(databaseUrl: string, poolMax = 10): Sql {
       }
     },
     close: () => pool.end(),
-  };
-}
-
-/**
- * PGlite is one process's database: a second process opening the same directory would corrupt
- * it. A pid file claims the directory; a claim by a process that has died is taken over.
- */
-function claimDirectory(dataDir: string): () => void {
-  const pidFile = path.join(dataDir, 'owner.pid');
-  let owner: number | undefined;
-  try {
-    owner = Number(readFileSync(pidFile, 'utf8').trim());
-  } catch {
-    owner = undefined;
-  }
-  if (owner && owner !== process.pid) {
-    let alive = true;
-    try {
-      process.kill(owner, 0);
-    } catch {
-      alive = false;
-    }
-    if (alive) {
-      throw new Error(
-        `the embedded decision store in ${dataDir} is in use by process ${owner}; ` +
-          'set DATABASE_URL to share one store between processes',
-      );
-    }
-  }
-  writeFileSync(pidFile, String(process.pid));
-  return () => rmSync(pidFile, { force: true });
-}
-
-export async function embedded(dataDir: string | undefined): Promise<Sql> {
-  let release = () => undefined as void;
-  if (dataDir) {
-    mkdirSync(dataDir, { recursive: true });
-    release = claimDirectory(dataDir);
-  }
-  const db = dataDir ? new PGlite(dataDir) : new PGlite();
-  await db.waitReady;
-  return {
-    query: (text, params) => db.query(text, params),
-    transaction: (fn) => db.transaction((tx) => fn({ query: (text, params) => tx.query(text, params) })),
-    async close() {
-      await db.close();
-      release();
-    },
   };
 }

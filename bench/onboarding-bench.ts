@@ -57,6 +57,9 @@ async function run(options: BenchOptions, server: { url: string } | undefined): 
     databaseUrl,
     ...(options.taskQueueLimit ? { complyCubeRateLimit: options.taskQueueLimit } : {}),
     emulator: { checkLatencyMs: options.latencyMs, rateLimitPerSecond: options.complyCubeLimit ?? 0 },
+    // ComplyCube is a service of its own: its emulator stamps calls as they arrive, not when a
+    // process also serving the API and the bench gets round to them.
+    emulatorProcess: true,
   });
   const workers: WorkerProcess[] = [];
   try {

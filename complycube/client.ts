@@ -170,7 +170,7 @@ export class ComplyCubeClient {
       Accept: 'application/json',
       ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
     };
-    await this.pace?.();
+    const settle = await this.pace?.();
     const started = performance.now();
     const { response, text } = await inClientSpan(
       `ComplyCube ${route}`,
@@ -186,7 +186,8 @@ export class ComplyCubeClient {
             headers,
             body: body === undefined ? undefined : JSON.stringify(body),
             signal: AbortSignal.timeout(this.timeoutMs),
-          });
+            // Answered or failed, the call reached ComplyCube by now, if at all: the pace hears so.
+          }).finally(settle);
         } catch (error) {
           const failure = transportFailure(route, error, this.timeoutMs);
           count(failure.type === ComplyCubeFailure.Timeout ? 'timeout' : 'network_error');

@@ -5,7 +5,7 @@
 import { DatabaseError, Pool } from 'pg';
 import { LEDGER_MIGRATION, LEDGER_PURGE_MIGRATION } from './ledger-schema';
 import { OUTBOUND_WEBHOOKS_MIGRATION } from './outbound-webhooks-schema';
-import { SEND_SCHEDULE_MIGRATION } from './send-schedule';
+import { SEND_SCHEDULE_MIGRATION, SEND_WINDOW_MIGRATION } from './send-schedule';
 import { DESK_TOOLS_MIGRATION } from './desk-tools-schema';
 import { REFUSED_CREATES_MIGRATION } from './refused-creates';
 import { PERSONAL_DATA_MIGRATION } from './personal-data-schema';
@@ -184,6 +184,8 @@ export const MIGRATIONS: readonly string[] = [
   DESK_TOOLS_MIGRATION,
   // Creates ComplyCube refused, so a retry knows when it need not list (store/refused-creates.ts).
   REFUSED_CREATES_MIGRATION,
+  // The send schedule's window: calls admitted at their slot only while the vendor's count allows.
+  SEND_WINDOW_MIGRATION,
 ];
 
 /**

@@ -66,7 +66,13 @@ export function complyCubeClient(
   const pace =
     pacing?.ratePerSecond === undefined
       ? undefined
-      : sharedSendPacer({ ...pacing, ratePerSecond: pacing.ratePerSecond, apiKey, baseUrl: settings.baseUrl });
+      : sharedSendPacer({
+          ...pacing,
+          ratePerSecond: pacing.ratePerSecond,
+          apiKey,
+          baseUrl: settings.baseUrl,
+          callTimeoutMs: settings.timeoutMs,
+        });
   return new ComplyCubeClient({
     baseUrl: settings.baseUrl,
     apiKey,

@@ -12,6 +12,7 @@ import { apiConnectionOptions } from '../api/temporal-connection';
 import type { ApiOptions } from '../api/app';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../complycube-emulator/emulator';
 import { registerWebhook } from '../complycube-emulator/seed-applicant';
+import { startEmulatorProcess } from './emulator-process';
 import { loadConfig } from '../config/config';
 import { DEV_SERVER_DYNAMIC_CONFIG } from '../dev/dev-server';
 import { temporalCliExecutable } from '../dev/temporal-cli';
@@ -45,6 +46,8 @@ export interface InProcessSystemOptions {
   /** Use PostgreSQL for the decision store; else embedded PGlite in memory. */
   databaseUrl?: string;
   emulator?: EmulatorOptions;
+  /** Run the emulator in a process of its own (`system/emulator-process.ts`), as the bench does. */
+  emulatorProcess?: boolean;
   /** Run a worker in this process (default true), as a version of `IN_PROCESS_DEPLOYMENT` made current at once. */
   worker?: boolean;
   /** The store as the worker's activities see it (a slow store, say); the API sees the real one. */
@@ -72,7 +75,7 @@ export interface InProcessSystem extends SystemProbes {
   /** Temporal's frontend, `host:port`. */
   temporalAddress: string;
   taskQueue: string;
-  emulator: Emulator;
+  emulator: Pick<Emulator, 'close'>;
   emulatorUrl: string;
   store: DecisionStore;
   api: FastifyInstance;
@@ -102,14 +105,16 @@ export async function startInProcessSystem(options: InProcessSystemOptions = {})
       });
   const namespace = options.temporal?.namespace ?? 'default';
   const taskQueue = `onboarding-test-${randomBytes(4).toString('hex')}`;
-  const emulator = createEmulator({
+  const emulatorOptions: EmulatorOptions = {
     apiKeys: [EMULATOR_KEY],
     rateLimitPerSecond: 0,
     checkLatencyMs: { identity_fraud_check: 200, enhanced_identity_check: 400 },
     webhookRetryTimeScale: 0.0001,
     ...options.emulator,
-  });
-  const emulatorUrl = await emulator.listen();
+  };
+  const { emulator, emulatorUrl } = options.emulatorProcess
+    ? await startEmulatorProcess(emulatorOptions).then((process) => ({ emulator: process, emulatorUrl: process.url }))
+    : await inThisProcess(emulatorOptions);
   const store = await openDecisionStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {});
   const config = inProcessConfig({ address: env.address, namespace, taskQueue, emulatorUrl }, options);
 
@@ -199,4 +204,9 @@ function inProcessConfig(
   });
   // Unlimited unless asked: the emulator's key would otherwise get the sandbox's 5/s.
   return { ...config, worker: { ...config.worker, complyCubeRateLimit: options.complyCubeRateLimit } };
+}
+
+async function inThisProcess(options: EmulatorOptions) {
+  const emulator = createEmulator(options);
+  return { emulator, emulatorUrl: await emulator.listen() };
 }

@@ -53,8 +53,9 @@ export interface SendSchedule {
 const SINCE = `clock_timestamp() - make_interval(secs => $3)`;
 // A stamp goes out and comes back as microseconds since the epoch, so that it names one entry (the
 // first that matches, where a coarse clock gives two calls the same stamp).
+const micros = (timestamp: string) => `(extract(epoch FROM ${timestamp}) * 1000000)::bigint`;
 const ENTRY = `coalesce((SELECT min(j) FROM unnest(stamps) WITH ORDINALITY AS v(s, j)
-                          WHERE (extract(epoch FROM s) * 1000000)::bigint = $2::bigint), 0)`;
+                          WHERE ${micros('s')} = $2::bigint), 0)`;
 
 export function sendSchedule(sql: Sql): SendSchedule {
   return {
@@ -86,7 +87,7 @@ export function sendSchedule(sql: Sql): SendSchedule {
                FROM unnest(w.stamps, w.busy) WITH ORDINALITY AS u(s, b, i)
               WHERE b > ${SINCE})
            WHERE (SELECT count(*) FROM unnest(w.busy) AS b WHERE b > ${SINCE}) < $2
-         RETURNING (extract(epoch FROM stamps[cardinality(stamps)]) * 1000000)::bigint::text AS stamp`,
+         RETURNING ${micros('stamps[cardinality(stamps)]')}::text AS stamp`,
         [key, limit, windowMs / 1000, timeoutMs / 1000],
       );
       if (rows[0]) return { admitted: true, stamp: rows[0].stamp };

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import pg from 'pg';
 import { performance } from 'node:perf_hooks';
-import { sharedSendPacer } from '../complycube/send-pacer';
+import { sharedSendPacer, type SendPacerOptions } from '../complycube/send-pacer';
 import { openDecisionStore, type DecisionStore } from '../store/decision-store';
 import { TEST_DATABASE_URL } from './helpers/system';
 
@@ -24,6 +24,15 @@ describe('the shared send schedule', () => {
   before(async () => {
     stores = await Promise.all([1, 2, 3].map(() => openDecisionStore({ databaseUrl: TEST_DATABASE_URL, poolMax: 4 })));
   });
+  /** A pacer of an account of its own, on the first store. */
+  const pacer = (options: Pick<SendPacerOptions, 'ratePerSecond' | 'maxWaitMs' | 'callTimeoutMs'>) =>
+    sharedSendPacer({
+      schedule: stores[0]!,
+      apiKey: `key-${randomUUID()}`,
+      baseUrl: 'http://127.0.0.1:8787/v1',
+      ...options,
+    });
+
   after(async () => {
     for (const store of stores) await store.close();
     await db.end();
@@ -68,14 +77,7 @@ describe('the shared send schedule', () => {
   });
 
   it('paces calls through the pacer, and fails a call past the longest wait as a retryable 429', async () => {
-    const pace = sharedSendPacer({
-      schedule: stores[0]!,
-      apiKey: `key-${randomUUID()}`,
-      baseUrl: 'http://127.0.0.1:8787/v1',
-      ratePerSecond: 20,
-      maxWaitMs: 400,
-      callTimeoutMs: 2_000,
-    });
+    const pace = pacer({ ratePerSecond: 20, maxWaitMs: 400, callTimeoutMs: 2_000 });
     const began = Date.now();
     const send = async () => {
       const settle = await pace();
@@ -159,14 +161,7 @@ describe('the shared send schedule', () => {
    * left and was answered, in the order they left.
    */
   async function paced(count: number, answerMs: (i: number) => number, holdUpAfterMs?: number) {
-    const pace = sharedSendPacer({
-      schedule: stores[0]!,
-      apiKey: `key-${randomUUID()}`,
-      baseUrl: 'http://127.0.0.1:8787/v1',
-      ratePerSecond: 5,
-      maxWaitMs: 10_000,
-      callTimeoutMs: 5_000,
-    });
+    const pace = pacer({ ratePerSecond: 5, maxWaitMs: 10_000, callTimeoutMs: 5_000 });
     // An idle schedule sends the first at once: one call first, so that the rest wait for slots.
     await (
       await pace()

@@ -21,7 +21,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.mjs', 'console/vite.config.mts'] },
+        projectService: {
+          allowDefaultProject: ['eslint.config.mjs', 'console/vite.config.mts', 'bench/heap-probe.cjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -104,4 +106,14 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   { files: ['eslint.config.mjs', 'console/vite.config.mts'], ...tseslint.configs.disableTypeChecked },
+  {
+    // The bench's heap probe: plain CommonJS, so that `node --require` loads it in every thread.
+    files: ['bench/heap-probe.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', setTimeout: 'readonly', globalThis: 'readonly' },
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

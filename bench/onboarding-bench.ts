@@ -41,7 +41,7 @@ async function run(options: BenchOptions, server: { url: string } | undefined): 
   const { startInProcessSystem } = await import('../system/in-process');
   const { startWorkerProcess } = await import('../system/service-processes');
   const { freshDatabase } = await import('../system/fresh-database');
-  const { CACHE_HEADROOM } = await import('./memory');
+  const { CACHE_HEADROOM, PROBED_WORKER_ENV } = await import('./memory');
   // A database of the bench's own, so nothing it leaves (thousands of cases on the review queue)
   // shows in the tests' shared one; dropped at the end.
   const ownDatabase = server ? await freshDatabase(server.url, 'bench') : undefined;
@@ -71,8 +71,10 @@ async function run(options: BenchOptions, server: { url: string } | undefined): 
             WORKER_AUTO_PROMOTE: 'always',
             // No limit asked for: none (the workers' default would be the sandbox's 5/s).
             COMPLYCUBE_RATE_LIMIT: String(options.taskQueueLimit ?? 1000),
-            // The memory comparison: every waiting onboarding in the cache.
-            ...(options.memory ? { WORKER_MAX_CACHED_WORKFLOWS: String(options.memory + CACHE_HEADROOM) } : {}),
+            // The memory comparison: every waiting onboarding in the cache, and the heap probe.
+            ...(options.memory
+              ? { WORKER_MAX_CACHED_WORKFLOWS: String(options.memory + CACHE_HEADROOM), ...PROBED_WORKER_ENV }
+              : {}),
           },
         }),
       );

@@ -25,10 +25,11 @@ export const WORKFLOWS_PATH = path.join(projectRoot(), 'workflows', 'index.ts');
 export const FAILURE_CONVERTER_SOURCE = path.join(projectRoot(), 'workflows', 'failure-converter.ts');
 
 /**
- * Libraries the workflows share rather than load each for itself: zod holds no state of a run, and
- * its own modules survive the freeze the SDK puts on shared modules (schemas built from them do
- * not, so the contract's schemas are still built per run). Evaluating zod took about 8 ms of CPU
- * per workflow, and its objects were kept once per cached workflow.
+ * The modules the workflows share rather than evaluate each for itself: since 0.11.0, all of the
+ * workflow code (`workflows/shared-libraries.ts` imports it). The SDK evaluates them once per
+ * worker thread, before any workflow, and freezes what they export; a run then keeps only its
+ * own state, not a copy of the contract and its schemas (docs/performance.md, "Memory per cached
+ * workflow"; docs/versioning.md, 0.11.0, for what that asks of workflow modules).
  */
 export const PRELOADED_MODULES = [path.join(projectRoot(), 'workflows', 'shared-libraries.ts')];
 

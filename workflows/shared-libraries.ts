@@ -1,14 +1,17 @@
 /**
- * The libraries every workflow of a worker thread shares (`worker/workflow-build.ts`,
- * `PRELOADED_MODULES`): evaluated once, before any workflow, instead of once per workflow.
- * Importing them here, and using them, keeps the bundler from dropping the preload as unused.
+ * The modules every workflow of a worker thread shares (`worker/workflow-build.ts`,
+ * `PRELOADED_MODULES`): evaluated once, before any workflow, instead of once per workflow. That is
+ * every module of the workflow code: zod, the contract and its schemas, the review rules, the
+ * workflows themselves, and the interceptors. Each run keeps only its own state, in the closures
+ * of its workflow function. The SDK freezes what the preload leaves, so no module of the workflow
+ * code may keep state of its own (`test/workflow-modules.test.ts` holds them to it).
  */
-import * as zod from 'zod';
+import { zod } from './zod-settings';
+import * as workflows from './index';
+import * as interceptors from './tracing-gate';
+import * as contract from './onboarding-contract';
+import { settleLazyProperties } from './warm-for-freeze';
 
-// zod fills its one global settings object (`globalThis.__zod_globalConfig`) on first use: its
-// locale when the first schema is built, its memoizer when the first object or array is. The SDK
-// freezes what the preload leaves, so both are set here, before the workflows build their schemas.
-zod.config(zod.locales.en());
-zod.object({ list: zod.array(zod.string()) });
+export const SHARED_LIBRARIES = { zod, workflows, interceptors, contract };
 
-export const SHARED_LIBRARIES = { zod };
+settleLazyProperties(SHARED_LIBRARIES);

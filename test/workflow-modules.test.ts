@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
+import { z } from 'zod';
 // As the worker's preload does: zod's settings first, then every module of the workflow code.
 import { SHARED_LIBRARIES } from '../workflows/shared-libraries';
 import { onboardingInputSchema, policyOverridesSchema, reviewUpdateSchema } from '../workflows/onboarding-contract';
@@ -14,6 +15,8 @@ import { onboardingInputSchema, policyOverridesSchema, reviewUpdateSchema } from
  * another's; and the shared schemas must work frozen.
  */
 const WORKFLOWS = path.resolve(__dirname, '..', 'workflows');
+/** The one module outside `workflows/` that workflow code imports for more than its types. */
+const PRIMITIVES = path.resolve(__dirname, '..', 'complycube', 'primitives.ts');
 
 function workflowSources(dir = WORKFLOWS): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -112,6 +115,24 @@ describe('the workflow modules every run of a worker thread shares', () => {
         ['must be a duration such as 500ms, 30s, 15m, 24h or 30d'],
       );
       assert.equal(reviewUpdateSchema.safeParse({ decision: 'approve' }).success, false);
+    }
+  });
+
+  it('leave every schema any of them exports usable once frozen', async () => {
+    // The SDK freezes the exports of every preloaded module, not only those the preload names.
+    const namespaces = (await Promise.all([...workflowSources(), PRIMITIVES].map((file) => import(file)))) as Record<
+      string,
+      unknown
+    >[];
+    freezeAsTheSdkDoes(namespaces);
+    const schemas = namespaces
+      .flatMap((namespace) => Object.entries(namespace))
+      .filter((entry): entry is [string, z.ZodType] => entry[1] instanceof z.ZodType);
+    assert.ok(schemas.length > 20, `${schemas.length} schemas exported`);
+    for (const [name, schema] of schemas) {
+      for (let round = 0; round < 2; round += 1) {
+        assert.doesNotThrow(() => schema.safeParse(undefined), `${name}, parse ${round + 1}`);
+      }
     }
   });
 });

@@ -51,19 +51,8 @@ async function heapInUseMiB(worker: WorkerProcess): Promise<number> {
   probesAsked.set(worker.child.pid, asked);
   const answer = new RegExp(`heap-probe ${asked} (\\d+) \\d+`);
   worker.child.kill('SIGHUP');
-  let bytes: number | undefined;
-  await waitUntilReady(
-    worker,
-    'the heap probe',
-    async () => {
-      await Promise.resolve();
-      const found = answer.exec(worker.output());
-      bytes = found ? Number(found[1]) : undefined;
-      return bytes !== undefined;
-    },
-    30_000,
-  );
-  return bytes! / 2 ** 20;
+  await waitUntilReady(worker, 'the heap probe', async () => answer.test(worker.output()), 30_000);
+  return Number(answer.exec(worker.output())![1]) / 2 ** 20;
 }
 
 /** Memory once it has settled: the lowest resident memory of a few samples, then the heap in use. */

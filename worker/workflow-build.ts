@@ -26,10 +26,10 @@ export const FAILURE_CONVERTER_SOURCE = path.join(projectRoot(), 'workflows', 'f
 
 /**
  * The modules the workflows share rather than evaluate each for itself: since 0.11.0, the
- * workflow code but its failure converter (`workflows/shared-libraries.ts` imports it). The SDK evaluates them once per
- * worker thread, before any workflow, and freezes what they export; a run then keeps only its
- * own state, not a copy of the contract and its schemas (docs/performance.md, "Memory per cached
- * workflow"; docs/versioning.md, 0.11.0, for what that asks of workflow modules).
+ * workflow code but its failure converter (`workflows/shared-libraries.ts` imports it). The SDK
+ * evaluates them once per worker thread, before any workflow, and freezes what they export; a run
+ * then keeps only its own state, not a copy of the contract and its schemas (docs/performance.md,
+ * "Memory per cached workflow"; docs/versioning.md, 0.11.0, for what that asks of workflow modules).
  */
 export const PRELOADED_MODULES = [path.join(projectRoot(), 'workflows', 'shared-libraries.ts')];
 

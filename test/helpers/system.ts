@@ -15,6 +15,7 @@ import type { Payload } from '@temporalio/common';
 import { AesGcmPayloadCodec, parseCodecKeyring } from '../../security/payload-codec';
 import { PAYLOAD_CODEC_KEYS } from '../../system/in-process-credentials';
 import { installInProcessRuntime } from '../../system/in-process-runtime';
+import { eventually } from './eventually';
 import type { OnboardingDecision } from '../../workflows/onboarding-contract';
 
 export {
@@ -38,6 +39,24 @@ export async function payloadText(payload: Payload | null | undefined): Promise<
   if (!payload) return '';
   const [decoded] = await TEST_CODEC.decode([payload]);
   return Buffer.from(decoded?.data ?? []).toString('utf8');
+}
+
+/**
+ * How many signals in the run's history carry this check, once at least one shows (the other
+ * check's signals carry their own). A signal that arrives while a workflow task runs is buffered
+ * by the server and shows only when that task completes, so the history is read until one does;
+ * any other signal sent before then is in the same buffer.
+ */
+export async function checkSignals(handle: WorkflowHandle, checkId: string): Promise<number> {
+  const count = async () => {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const texts = await Promise.all(
+      events.map((e) => payloadText(e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0])),
+    );
+    const signals = events.filter((e, i) => e.workflowExecutionSignaledEventAttributes && texts[i]!.includes(checkId));
+    return signals.length || undefined;
+  };
+  return eventually(`a signal for check ${checkId} in the history`, count, 10_000);
 }
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,21 +1,23 @@
 /**
- * Outbound webhooks' activities (docs/webhooks.md). `publishEvent` runs on the onboarding task
- * queue: it writes a run's event to the outbox with one delivery per subscribed endpoint, and starts
- * a delivery workflow for each. `deliverWebhook` and `markDeliveryFailed` run on the webhooks task
+ * Outbound webhooks' activities (docs/webhooks.md). `publishEvent` and `recordDecisionWithEvents`
+ * run on the onboarding task queue: they write a run's events to the outbox with one delivery per
+ * subscribed endpoint (the latter with the decision, in one transaction), and start a delivery
+ * workflow for each. `deliverWebhook` and `markDeliveryFailed` run on the webhooks task
  * queue, so a slow or hanging receiver holds only that queue's slots, never a check's.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { activityInfo, log } from '@temporalio/activity';
 import type { WebhookDeliveryMetrics } from '../observability/webhook-metrics';
+import type { DecisionRecords } from '../store/decisions';
 import type { OutboundWebhooks } from '../store/outbound-webhooks';
 import type { AllowedCidrs } from '../webhooks/address-guard';
 import type { EndpointSecrets } from '../webhooks/endpoint-secrets';
 import { postWebhook } from '../webhooks/post-webhook';
 import { eventBody, signedHeaders } from '../webhooks/signed-message';
-import type { OutboundEvent } from '../workflows/onboarding-contract';
+import type { OnboardingDecision, OutboundEvent } from '../workflows/onboarding-contract';
 
 export interface WebhookActivityDependencies {
-  store: OutboundWebhooks;
+  store: OutboundWebhooks & Pick<DecisionRecords, 'recordDecisionWithEvents'>;
   secrets: EndpointSecrets;
   /** Starts the delivery's workflow once; a second start of the same delivery does nothing. */
   startDelivery: (deliveryId: string) => Promise<void>;
@@ -39,6 +41,25 @@ export function createWebhookActivities(deps: WebhookActivityDependencies) {
     /** The event in the outbox, and a delivery started for each endpoint it is for. */
     async publishEvent(event: OutboundEvent): Promise<number> {
       const deliveries = await store.recordOutboundEvent(event, eventBody(event));
+      const pending = deliveries.filter((delivery) => delivery.status === 'pending');
+      for (const delivery of pending) await deps.startDelivery(delivery.id);
+      return pending.length;
+    },
+
+    /**
+     * The decision and its events in one transaction (since 0.12.0), then a delivery started for
+     * each endpoint they are for; a retry leaves the rows there are and starts what is pending.
+     */
+    async recordDecisionWithEvents(decision: OnboardingDecision, events: OutboundEvent[]): Promise<number> {
+      const { inserted, deliveries } = await store.recordDecisionWithEvents(
+        decision,
+        events.map((event) => ({ event, body: eventBody(event) })),
+      );
+      log.info(inserted ? 'Decision recorded' : 'Decision was already recorded', {
+        decision: decision.decision,
+        decidedByKind: decision.decidedByKind,
+        events: events.length,
+      });
       const pending = deliveries.filter((delivery) => delivery.status === 'pending');
       for (const delivery of pending) await deps.startDelivery(delivery.id);
       return pending.length;

@@ -1,7 +1,8 @@
 /** Decisions: one row per workflow run, kept after Temporal has forgotten the run. */
-import type { CheckState, OnboardingDecision } from '../workflows/onboarding-contract';
+import type { CheckState, OnboardingDecision, OutboundEvent } from '../workflows/onboarding-contract';
 import { feedLedger } from './ledger';
 import { decisionEntry } from './ledger-feeds';
+import { insertOutboundEvent, type WebhookDelivery } from './outbound-webhooks';
 import { storableJson, storableText, type Sql } from './sql';
 
 /** A recorded decision: the workflow's decision and when the store took it. */
@@ -12,6 +13,14 @@ export interface DecisionRecord extends OnboardingDecision {
 export interface DecisionRecords {
   /** Records a decision, and its ledger entry, once per workflow run; a repeat leaves the first row as it is. */
   recordDecision(decision: OnboardingDecision): Promise<{ inserted: boolean }>;
+  /**
+   * The same, and `events` in the outbox, in one transaction: the events are there if and only if
+   * the decision is. With each event's deliveries (`insertOutboundEvent`).
+   */
+  recordDecisionWithEvents(
+    decision: OnboardingDecision,
+    events: { event: OutboundEvent; body: string }[],
+  ): Promise<{ inserted: boolean; deliveries: WebhookDelivery[] }>;
   /** Every decision recorded for an onboarding (one per run), newest first. */
   decisionsFor(onboardingId: string): Promise<DecisionRecord[]>;
 }
@@ -37,39 +46,48 @@ interface DecisionRow {
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 
+/** The decision's row and, if it is new, its ledger entry, inside the caller's transaction `tx`. */
+async function insertDecision(tx: Pick<Sql, 'query'>, d: OnboardingDecision): Promise<{ inserted: boolean }> {
+  const { rows } = await tx.query<{ workflow_id: string }>(
+    `INSERT INTO onboarding_decisions
+     (workflow_id, run_id, onboarding_id, decision, decided_by_kind, decided_by, reason,
+      review_reasons, checks, started_at, decided_at, channel, approvals, verified, reason_codes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13::jsonb, $14, $15::jsonb)
+     ON CONFLICT (workflow_id, run_id) DO NOTHING
+     RETURNING workflow_id`,
+    [
+      d.workflowId,
+      d.runId,
+      d.onboardingId,
+      d.decision,
+      d.decidedByKind,
+      storableText(d.decidedBy),
+      storableText(d.reason),
+      storableJson(d.reviewReasons),
+      storableJson(d.checks),
+      d.startedAt,
+      d.decidedAt,
+      d.channel ?? null,
+      d.approvals ? storableJson(d.approvals) : null,
+      d.verified ?? null,
+      d.reasonCodes ? storableJson(d.reasonCodes) : null,
+    ],
+  );
+  if (rows.length === 1) await feedLedger(tx, decisionEntry(d));
+  return { inserted: rows.length === 1 };
+}
+
 export function decisionRecords(sql: Sql): DecisionRecords {
   return {
-    async recordDecision(d) {
-      return sql.transaction(async (tx) => {
-        const { rows } = await tx.query<{ workflow_id: string }>(
-          `INSERT INTO onboarding_decisions
-           (workflow_id, run_id, onboarding_id, decision, decided_by_kind, decided_by, reason,
-            review_reasons, checks, started_at, decided_at, channel, approvals, verified, reason_codes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13::jsonb, $14, $15::jsonb)
-         ON CONFLICT (workflow_id, run_id) DO NOTHING
-         RETURNING workflow_id`,
-          [
-            d.workflowId,
-            d.runId,
-            d.onboardingId,
-            d.decision,
-            d.decidedByKind,
-            storableText(d.decidedBy),
-            storableText(d.reason),
-            storableJson(d.reviewReasons),
-            storableJson(d.checks),
-            d.startedAt,
-            d.decidedAt,
-            d.channel ?? null,
-            d.approvals ? storableJson(d.approvals) : null,
-            d.verified ?? null,
-            d.reasonCodes ? storableJson(d.reasonCodes) : null,
-          ],
-        );
-        if (rows.length === 1) await feedLedger(tx, decisionEntry(d));
-        return { inserted: rows.length === 1 };
-      });
-    },
+    recordDecision: (d) => sql.transaction((tx) => insertDecision(tx, d)),
+
+    recordDecisionWithEvents: (d, events) =>
+      sql.transaction(async (tx) => {
+        const { inserted } = await insertDecision(tx, d);
+        const deliveries: WebhookDelivery[] = [];
+        for (const { event, body } of events) deliveries.push(...(await insertOutboundEvent(tx, event, body)));
+        return { inserted, deliveries };
+      }),
 
     async decisionsFor(onboardingId) {
       const { rows } = await sql.query<DecisionRow>(

@@ -144,6 +144,37 @@ function deliveryOf(row: DeliveryRow): WebhookDelivery {
 
 const DELIVERY_SELECT = `SELECT d.*, e.type, e.onboarding_id FROM webhook_deliveries d JOIN outbound_events e ON e.id = d.event_id`;
 
+/**
+ * `event` in the outbox, with a delivery for each endpoint subscribed to it, inside the caller's
+ * transaction `tx`; an event already there is left as it is. Its deliveries, whatever their status.
+ */
+export async function insertOutboundEvent(
+  tx: Pick<Sql, 'query'>,
+  event: OutboundEvent,
+  body: string,
+): Promise<WebhookDelivery[]> {
+  const { id, type, onboardingId, workflowId, runId, sequence, occurredAt } = event;
+  await tx.query(
+    `INSERT INTO outbound_events (id, type, onboarding_id, workflow_id, run_id, sequence, occurred_at, body)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+    [id, type, onboardingId, workflowId, runId, sequence, occurredAt, body],
+  );
+  const { rows: endpoints } = await tx.query<{ id: string }>(
+    `SELECT id FROM webhook_endpoints
+      WHERE deleted_at IS NULL AND (cardinality(event_types) = 0 OR $1 = ANY (event_types))`,
+    [type],
+  );
+  for (const endpoint of endpoints) {
+    await tx.query(
+      `INSERT INTO webhook_deliveries (id, endpoint_id, event_id) VALUES ($1, $2, $3)
+       ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
+      [deliveryIdOf(endpoint.id, id), endpoint.id, id],
+    );
+  }
+  const { rows } = await tx.query<DeliveryRow>(`${DELIVERY_SELECT} WHERE d.event_id = $1 ORDER BY d.id`, [id]);
+  return rows.map(deliveryOf);
+}
+
 export function outboundWebhooks(sql: Sql): OutboundWebhooks {
   const endpointById = async (id: string) => {
     const { rows } = await sql.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE id = $1', [id]);
@@ -192,38 +223,7 @@ export function outboundWebhooks(sql: Sql): OutboundWebhooks {
       });
     },
     async recordOutboundEvent(event, body) {
-      return sql.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO outbound_events (id, type, onboarding_id, workflow_id, run_id, sequence, occurred_at, body)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-          [
-            event.id,
-            event.type,
-            event.onboardingId,
-            event.workflowId,
-            event.runId,
-            event.sequence,
-            event.occurredAt,
-            body,
-          ],
-        );
-        const { rows: endpoints } = await tx.query<{ id: string }>(
-          `SELECT id FROM webhook_endpoints
-            WHERE deleted_at IS NULL AND (cardinality(event_types) = 0 OR $1 = ANY (event_types))`,
-          [event.type],
-        );
-        for (const { id } of endpoints) {
-          await tx.query(
-            `INSERT INTO webhook_deliveries (id, endpoint_id, event_id) VALUES ($1, $2, $3)
-             ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
-            [deliveryIdOf(id, event.id), id, event.id],
-          );
-        }
-        const { rows } = await tx.query<DeliveryRow>(`${DELIVERY_SELECT} WHERE d.event_id = $1 ORDER BY d.id`, [
-          event.id,
-        ]);
-        return rows.map(deliveryOf);
-      });
+      return sql.transaction((tx) => insertOutboundEvent(tx, event, body));
     },
     async deliveryJob(deliveryId) {
       const delivery = await deliveryById(deliveryId);

@@ -8,6 +8,7 @@ import {
   complyCubeTaskQueue,
   ONBOARDING_VERSIONING_BEHAVIOR,
   webhooksTaskQueue,
+  type OnboardingDecision,
   type OutboundEvent,
 } from '../workflows/onboarding-contract';
 import type { WorkflowBuild } from './workflow-build';
@@ -17,7 +18,10 @@ export interface OnboardingWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: OnboardingActivities;
-  /** Outbound webhooks: `publishEvent` runs with the onboarding's activities, the deliveries on their own queue. */
+  /**
+   * Outbound webhooks: `publishEvent` and `recordDecisionWithEvents` run with the onboarding's
+   * activities, the deliveries on their own queue.
+   */
   webhookActivities: WebhookActivities;
   /** The workflow code to run (`loadWorkflowBuild()`); its build ID names the worker's version. */
   build: WorkflowBuild;
@@ -144,6 +148,8 @@ function createMainWorker(options: OnboardingWorkerOptions): Promise<Worker> {
     activities: {
       ...options.activities,
       publishEvent: (event: OutboundEvent) => options.webhookActivities.publishEvent(event),
+      recordDecisionWithEvents: (decision: OnboardingDecision, events: OutboundEvent[]) =>
+        options.webhookActivities.recordDecisionWithEvents(decision, events),
     },
     workflowBundle: { code: options.build.code },
     ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),

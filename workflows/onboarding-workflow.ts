@@ -1,6 +1,5 @@
 import {
   CancellationScope,
-  allHandlersFinished,
   condition,
   isCancellation,
   log,
@@ -8,12 +7,13 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { CHECK_TYPES, runCheck, type Notices } from './checks';
-import { caseRecord, type CaseRecord } from './case-record';
+import { CHECK_TYPES, runCheck } from './checks';
+import { caseRecord } from './case-record';
 import { listenForCheckNotices } from './check-notices';
 import { decideFromChecks } from './decide';
 import { conclude, decisionRecorder } from './decision-recording';
-import { countDecision, countStarted, recordCheckDuration } from './metrics';
+import { finish, type OnboardingRun } from './finish';
+import { countStarted, recordCheckDuration } from './metrics';
 import { initialState, parseOnboardingInput } from './onboarding-input';
 import {
   HANDLER_DESCRIPTIONS,
@@ -21,19 +21,13 @@ import {
   getStateQuery,
   onboardingStatusSearchAttribute,
   parseDuration,
+  type CheckState,
   type OnboardingDecision,
-  type OnboardingPolicy,
-  type OnboardingRequest,
   type OnboardingState,
   type ResubmissionRequest,
 } from './onboarding-contract';
-import { EVENTS_AS_LOCAL_ACTIVITIES, eventEmitter, type EventEmitter } from './outbound-events';
-import {
-  CHECKS_FED_BY_RESUBMISSION,
-  handleResubmissions,
-  resubmittedRequest,
-  type ResubmissionInbox,
-} from './resubmission';
+import { eventEmitter } from './outbound-events';
+import { CHECKS_FED_BY_RESUBMISSION, handleResubmissions, resubmittedRequest } from './resubmission';
 import { openReviewDesk, type ReviewDesk } from './review-desk';
 import { needsSecondApproval } from './review-rules';
 import type { CheckType } from '../complycube/primitives';
@@ -41,18 +35,8 @@ import type { CheckType } from '../complycube/primitives';
 /** ComplyCube activities on their own task queue, whose dispatch rate Temporal caps fleet-wide. */
 const COMPLYCUBE_TASK_QUEUE = 'complycube-task-queue';
 
-/** One run's parts, as its steps share them. */
-interface OnboardingRun extends CaseRecord {
-  state: OnboardingState;
-  policy: OnboardingPolicy;
-  request: OnboardingRequest;
-  taskQueue: string;
-  notices: Notices;
-  desk: ReviewDesk;
-  events: EventEmitter;
-  resubmissions: ResubmissionInbox;
-  recordDecision: (decision: OnboardingDecision) => Promise<void>;
-}
+/** A check still under way: the round is not over while one is. */
+const running = (check: CheckState) => check.status === 'creating' || check.status === 'pending';
 
 /**
  * One applicant's onboarding: both ComplyCube checks concurrently, a durable wait for
@@ -165,11 +149,15 @@ async function runChecks(run: OnboardingRun, types: readonly CheckType[]): Promi
       }).then(() => {
         const check = state.checks[type];
         recordCheckDuration(check, since);
-        events.emit(
-          'check.completed',
-          { checkType: type, checkId: check.checkId ?? null, status: check.status, outcome: check.outcome ?? null },
-          { local: true },
-        );
+        const data = {
+          checkType: type,
+          checkId: check.checkId ?? null,
+          status: check.status,
+          outcome: check.outcome ?? null,
+        };
+        // The round's last check: its event goes with what follows (the decision's write, or the review's event).
+        if (!types.some((t) => running(state.checks[t]))) events.hold('check.completed', data);
+        else events.emit('check.completed', data, { local: true });
       }),
     ),
   );
@@ -250,50 +238,4 @@ function reviewDecision(state: OnboardingState, desk: ReviewDesk, decided: boole
     ...(final.approvals.length ? { approvals: final.approvals } : {}),
     ...(final.reasonCodes ? { reasonCodes: final.reasonCodes } : {}),
   });
-}
-
-/** The decision recorded, shown, counted, and on the desk's trail; then the run waits for its handlers. */
-async function finish(run: OnboardingRun, decision: OnboardingDecision): Promise<OnboardingDecision> {
-  const { state, desk } = run;
-  await run.recordDecision(decision);
-  // A check's event may still be on its way (a local activity beside the decision's write). The
-  // decision's event waits for it here, not behind it in the event chain: replay resolves local
-  // activities that ran side by side in one activation, where the run saw them one at a time, so
-  // only a wait the code makes itself leaves the commands after it in the same order.
-  if (patched(EVENTS_AS_LOCAL_ACTIVITIES)) await run.events.settled();
-  state.decision = decision;
-  run.events.emit(
-    'onboarding.decided',
-    {
-      decision: decision.decision,
-      decidedByKind: decision.decidedByKind,
-      // A reviewer's reason is their free text: only the system's reasons, which are codes, go out.
-      reason: decision.decidedByKind === 'reviewer' ? null : decision.reason,
-      decidedAt: decision.decidedAt,
-    },
-    { local: true },
-  );
-  run.setStatus(decision.decision);
-  if (state.reviewOpenedAt) {
-    // A reviewer's decision goes on the audit trail; any decision takes the case off the queue.
-    const final = decision.decidedByKind === 'reviewer' ? desk.final : undefined;
-    await desk.recordDecided(
-      final && {
-        kind: 'decision',
-        actor: final.reviewer,
-        channel: final.channel,
-        authenticated: !final.asserted,
-        decision: final.decision,
-        reason: final.reason,
-        ...(final.reasonCodes ? { reasonCodes: final.reasonCodes } : {}),
-      },
-    );
-  }
-  run.step('decided', `${decision.decision} by ${decision.decidedBy}`);
-  countDecision(decision);
-  log.info('Onboarding decided', { decision: decision.decision, decidedByKind: decision.decidedByKind });
-  await desk.settled();
-  await run.events.settled();
-  await condition(allHandlersFinished);
-  return decision;
 }

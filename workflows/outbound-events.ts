@@ -36,10 +36,26 @@ export const OUTBOUND_EVENTS = 'outbound-events';
  */
 export const EVENTS_AS_LOCAL_ACTIVITIES = 'events-as-local-activities';
 
+/**
+ * Since 0.12.0 the decision, the last check's `check.completed` and `onboarding.decided` are written
+ * in one transaction, by one activity (`recordDecisionWithEvents`): the outbox and the decision
+ * record commit together, and a clear onboarding's last workflow task runs one local activity
+ * instead of three. The last check's event is held (`hold`) until the decision's write takes it,
+ * or until the next event is emitted when no decision follows (a review opens).
+ */
+export const DECISION_WITH_ITS_EVENTS = 'decision-with-its-events';
+
 export interface EventEmitter {
   /** `local`: an event on the way to the decision (see `EVENTS_AS_LOCAL_ACTIVITIES`). */
   emit(type: OutboundEventType, data?: OutboundEvent['data'], options?: { local?: boolean }): void;
-  /** Every event emitted so far is in the outbox. */
+  /**
+   * An event on the way to the decision, kept for the decision's write (`DECISION_WITH_ITS_EVENTS`),
+   * or emitted before the next event; in runs from before 0.12.0, emitted now as `local`.
+   */
+  hold(type: OutboundEventType, data?: OutboundEvent['data']): void;
+  /** The held events, in order, and an event made now, for the decision's write to carry. */
+  takeWith(type: OutboundEventType, data?: OutboundEvent['data']): OutboundEvent[];
+  /** Every event emitted so far is in the outbox (held events are not emitted). */
   settled(): Promise<void>;
 }
 
@@ -53,34 +69,65 @@ export function eventEmitter(state: OnboardingState): EventEmitter {
   const { publishEvent } = proxyActivities<WebhookActivities>(PUBLISH);
   const { publishEvent: publishEventLocally } = proxyLocalActivities<WebhookActivities>(PUBLISH);
   let published: Promise<void> = Promise.resolve();
-  return {
+  let held: OutboundEvent[] = [];
+
+  const made = (type: OutboundEventType, data: OutboundEvent['data']): OutboundEvent => {
+    const sequence = (state.eventSequence ?? 0) + 1;
+    state.eventSequence = sequence;
+    return {
+      id: outboundEventId(state.runId, sequence),
+      type,
+      onboardingId: state.onboardingId,
+      workflowId: state.workflowId,
+      runId: state.runId,
+      sequence,
+      occurredAt: new Date().toISOString(),
+      data,
+    };
+  };
+
+  const send = (event: OutboundEvent, local: boolean) => {
+    published = published.then(() =>
+      CancellationScope.nonCancellable(() =>
+        local
+          ? publishEventLocally(event)
+          : publishEvent.executeWithOptions({ ...PUBLISH, summary: `event ${event.type}` }, [event]),
+      ).then(
+        () => undefined,
+        // Never while the store retries; a run must not fail for an event, nor skip the next ones.
+        (error: unknown) =>
+          log.warn('An event could not be published', {
+            type: event.type,
+            sequence: event.sequence,
+            error: String(error),
+          }),
+      ),
+    );
+  };
+
+  /** Held events go out before any later one, as local activities, in order. */
+  const release = () => {
+    for (const event of held) send(event, true);
+    held = [];
+  };
+
+  const emitter: EventEmitter = {
     emit(type, data = {}, options = {}) {
       if (!patched(OUTBOUND_EVENTS)) return;
-      const sequence = (state.eventSequence ?? 0) + 1;
-      state.eventSequence = sequence;
-      const event: OutboundEvent = {
-        id: outboundEventId(state.runId, sequence),
-        type,
-        onboardingId: state.onboardingId,
-        workflowId: state.workflowId,
-        runId: state.runId,
-        sequence,
-        occurredAt: new Date().toISOString(),
-        data,
-      };
-      const local = options.local === true && patched(EVENTS_AS_LOCAL_ACTIVITIES);
-      published = published.then(() =>
-        CancellationScope.nonCancellable(() =>
-          local
-            ? publishEventLocally(event)
-            : publishEvent.executeWithOptions({ ...PUBLISH, summary: `event ${type}` }, [event]),
-        ).then(
-          () => undefined,
-          // Never while the store retries; a run must not fail for an event, nor skip the next ones.
-          (error: unknown) => log.warn('An event could not be published', { type, sequence, error: String(error) }),
-        ),
-      );
+      release();
+      send(made(type, data), options.local === true && patched(EVENTS_AS_LOCAL_ACTIVITIES));
+    },
+    hold(type, data = {}) {
+      if (!patched(OUTBOUND_EVENTS)) return;
+      if (!patched(DECISION_WITH_ITS_EVENTS)) return emitter.emit(type, data, { local: true });
+      held.push(made(type, data));
+    },
+    takeWith(type, data = {}) {
+      const taken = [...held, made(type, data)];
+      held = [];
+      return taken;
     },
     settled: () => published,
   };
+  return emitter;
 }

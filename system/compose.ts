@@ -161,7 +161,8 @@ function webhookActivities(config: SystemConfig, parts: WorkerParts) {
   const { taskQueue } = config.temporal;
   const { allowedCidrs, timeoutMs, retryFor } = config.webhooks;
   return createWebhookActivities({
-    store: parts.store,
+    // The decision's write with its events goes through the activities' store, as `recordDecision`'s does.
+    store: parts.activityStore ? parts.activityStore(parts.store) : parts.store,
     secrets: endpointSecrets(config.payloadCodecKeys),
     startDelivery: async (deliveryId) => {
       await startDeliveryWorkflow(parts.temporal, { taskQueue, deliveryId, retryFor });

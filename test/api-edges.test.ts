@@ -72,6 +72,10 @@ describe('the API at its edges', () => {
           if (decisionDelayMs) await sleep(decisionDelayMs);
           return store.recordDecision(decision);
         },
+        async recordDecisionWithEvents(decision, events) {
+          if (decisionDelayMs) await sleep(decisionDelayMs);
+          return store.recordDecisionWithEvents(decision, events);
+        },
       }),
     });
   });

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { eventBody } from '../webhooks/signed-message';
 import { outboundEventId, type OnboardingDecision, type OutboundEvent } from '../workflows/onboarding-contract';
 import { freshDatabase, type OwnDatabase } from './helpers/database';
+import { eventually } from './helpers/eventually';
 import { callUntilServed } from './helpers/http';
 import { REVIEWER_TOKEN, startTestSystem, TEST_DATABASE_URL, type TestSystem } from './helpers/system';
 
@@ -62,8 +63,16 @@ describe('a decision written with its events', () => {
       '3 check.completed',
       '4 onboarding.decided',
     ]);
-    // The first check's event alone, then the rest with the decision: no publishEvent after it.
-    assert.deepEqual(await localActivities(handle), ['publishEvent', 'recordDecisionWithEvents']);
+    // The first check's event alone (unless both results came in one task), then the rest with the
+    // decision: one local activity writes them, and no event is written after it.
+    const locals = await localActivities(handle);
+    assert.equal(locals.at(-1), 'recordDecisionWithEvents', locals.join());
+    assert.deepEqual(
+      locals.slice(0, -1).filter((type) => type !== 'publishEvent'),
+      [],
+      locals.join(),
+    );
+    assert.ok(locals.length <= 2, locals.join());
     assert.equal((await system.store.decisionsFor(decision.onboardingId)).length, 1);
   });
 
@@ -71,7 +80,12 @@ describe('a decision written with its events', () => {
     const applicant = await system.seed({ lastName: 'attention' });
     const handle = await system.start(applicant);
     await system.waitForStatus(handle, 'awaiting_review', 30_000);
-    assert.deepEqual(await eventsOf(handle.workflowId), [
+    // The review's event is written by an activity scheduled as the review opens: it may come later.
+    const opened = await eventually('the review event in the outbox', async () => {
+      const written = await eventsOf(handle.workflowId);
+      return written.length >= 4 ? written : undefined;
+    });
+    assert.deepEqual(opened, [
       '1 onboarding.started',
       '2 check.completed',
       '3 check.completed',

@@ -179,7 +179,7 @@ describe('metrics and traces', () => {
       'StartActivity:startCheck',
       'RunActivity:startCheck',
       'ComplyCube POST /checks',
-      'RunActivity:recordDecision',
+      'RunActivity:recordDecisionWithEvents',
     ]) {
       assert.ok(names.includes(expected), `${expected} missing from the trace: ${names.join(', ')}`);
     }

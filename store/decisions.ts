@@ -2,7 +2,7 @@
 import type { CheckState, OnboardingDecision, OutboundEvent } from '../workflows/onboarding-contract';
 import { feedLedger } from './ledger';
 import { decisionEntry } from './ledger-feeds';
-import { insertOutboundEvent, type WebhookDelivery } from './outbound-webhooks';
+import { insertOutboundEvents, type WebhookDelivery } from './outbound-webhooks';
 import { storableJson, storableText, type Sql } from './sql';
 
 /** A recorded decision: the workflow's decision and when the store took it. */
@@ -15,7 +15,7 @@ export interface DecisionRecords {
   recordDecision(decision: OnboardingDecision): Promise<{ inserted: boolean }>;
   /**
    * The same, and `events` in the outbox, in one transaction: the events are there if and only if
-   * the decision is. With each event's deliveries (`insertOutboundEvent`).
+   * the decision is. With each event's deliveries (`insertOutboundEvents`).
    */
   recordDecisionWithEvents(
     decision: OnboardingDecision,
@@ -84,9 +84,7 @@ export function decisionRecords(sql: Sql): DecisionRecords {
     recordDecisionWithEvents: (d, events) =>
       sql.transaction(async (tx) => {
         const { inserted } = await insertDecision(tx, d);
-        const deliveries: WebhookDelivery[] = [];
-        for (const { event, body } of events) deliveries.push(...(await insertOutboundEvent(tx, event, body)));
-        return { inserted, deliveries };
+        return { inserted, deliveries: await insertOutboundEvents(tx, events) };
       }),
 
     async decisionsFor(onboardingId) {

@@ -79,13 +79,17 @@ export async function feedLedger(tx: Pick<Sql, 'query'>, entry: NewLedgerEntry):
 export async function appendLedgerEntryIn(tx: Pick<Sql, 'query'>, entry: NewLedgerEntry): Promise<LedgerEntry> {
   canonicalJson(entry.body); // refuses what the chain cannot hash before anything is locked
   await tx.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_APPEND_LOCK]);
-  const existing = await tx.query<LedgerRow>('SELECT * FROM ledger_entries WHERE entry_id = $1', [entry.entryId]);
-  if (existing.rows[0]) return entryFromRow(existing.rows[0]);
-  const head = await tx.query<{ head: string; hash: string }>(
-    'SELECT seq::text AS head, hash FROM ledger_entries ORDER BY seq DESC LIMIT 1',
+  // The entry if it is on the chain already, else the chain's head: one round trip for either.
+  const found = await tx.query<LedgerRow & { is_entry: boolean }>(
+    `(SELECT *, true AS is_entry FROM ledger_entries WHERE entry_id = $1)
+     UNION ALL (SELECT *, false AS is_entry FROM ledger_entries ORDER BY seq DESC LIMIT 1)`,
+    [entry.entryId],
   );
+  const existing = found.rows.find((row) => row.is_entry);
+  if (existing) return entryFromRow(existing);
+  const head = found.rows.find((row) => !row.is_entry);
   const content = {
-    seq: head.rows[0] ? Number(head.rows[0].head) + 1 : 1,
+    seq: head ? Number(head.seq) + 1 : 1,
     entryId: storableText(entry.entryId),
     onboardingId: nullableText(entry.onboardingId),
     runId: nullableText(entry.runId),
@@ -95,7 +99,7 @@ export async function appendLedgerEntryIn(tx: Pick<Sql, 'query'>, entry: NewLedg
     at: new Date(entry.at).toISOString(),
     // As jsonb will give it back: NUL characters replaced, undefined properties gone.
     body: JSON.parse(storableJson(entry.body)) as Record<string, unknown>,
-    prevHash: head.rows[0]?.hash ?? GENESIS_HASH,
+    prevHash: head?.hash ?? GENESIS_HASH,
   };
   const hash = ledgerEntryHash(content);
   await tx.query(

@@ -145,33 +145,39 @@ function deliveryOf(row: DeliveryRow): WebhookDelivery {
 const DELIVERY_SELECT = `SELECT d.*, e.type, e.onboarding_id FROM webhook_deliveries d JOIN outbound_events e ON e.id = d.event_id`;
 
 /**
- * `event` in the outbox, with a delivery for each endpoint subscribed to it, inside the caller's
- * transaction `tx`; an event already there is left as it is. Its deliveries, whatever their status.
+ * `events` in the outbox, each with a delivery for each endpoint subscribed to it, inside the
+ * caller's transaction `tx`; an event already there is left as it is. Their deliveries, whatever
+ * their status, in the events' order. One look at the endpoints serves every event.
  */
-export async function insertOutboundEvent(
+export async function insertOutboundEvents(
   tx: Pick<Sql, 'query'>,
-  event: OutboundEvent,
-  body: string,
+  events: { event: OutboundEvent; body: string }[],
 ): Promise<WebhookDelivery[]> {
-  const { id, type, onboardingId, workflowId, runId, sequence, occurredAt } = event;
-  await tx.query(
-    `INSERT INTO outbound_events (id, type, onboarding_id, workflow_id, run_id, sequence, occurred_at, body)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-    [id, type, onboardingId, workflowId, runId, sequence, occurredAt, body],
-  );
-  const { rows: endpoints } = await tx.query<{ id: string }>(
-    `SELECT id FROM webhook_endpoints
-      WHERE deleted_at IS NULL AND (cardinality(event_types) = 0 OR $1 = ANY (event_types))`,
-    [type],
-  );
-  for (const endpoint of endpoints) {
+  for (const { event, body } of events) {
+    const { id, type, onboardingId, workflowId, runId, sequence, occurredAt } = event;
     await tx.query(
-      `INSERT INTO webhook_deliveries (id, endpoint_id, event_id) VALUES ($1, $2, $3)
-       ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
-      [deliveryIdOf(endpoint.id, id), endpoint.id, id],
+      `INSERT INTO outbound_events (id, type, onboarding_id, workflow_id, run_id, sequence, occurred_at, body)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+      [id, type, onboardingId, workflowId, runId, sequence, occurredAt, body],
     );
   }
-  const { rows } = await tx.query<DeliveryRow>(`${DELIVERY_SELECT} WHERE d.event_id = $1 ORDER BY d.id`, [id]);
+  const { rows: endpoints } = await tx.query<{ id: string; event_types: string[] }>(
+    'SELECT id, event_types FROM webhook_endpoints WHERE deleted_at IS NULL',
+  );
+  for (const { event } of events) {
+    for (const endpoint of endpoints) {
+      if (endpoint.event_types.length > 0 && !endpoint.event_types.includes(event.type)) continue;
+      await tx.query(
+        `INSERT INTO webhook_deliveries (id, endpoint_id, event_id) VALUES ($1, $2, $3)
+         ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
+        [deliveryIdOf(endpoint.id, event.id), endpoint.id, event.id],
+      );
+    }
+  }
+  const { rows } = await tx.query<DeliveryRow>(
+    `${DELIVERY_SELECT} WHERE d.event_id = ANY ($1::text[]) ORDER BY e.sequence, d.id`,
+    [events.map(({ event }) => event.id)],
+  );
   return rows.map(deliveryOf);
 }
 
@@ -223,7 +229,7 @@ export function outboundWebhooks(sql: Sql): OutboundWebhooks {
       });
     },
     async recordOutboundEvent(event, body) {
-      return sql.transaction((tx) => insertOutboundEvent(tx, event, body));
+      return sql.transaction((tx) => insertOutboundEvents(tx, [{ event, body }]));
     },
     async deliveryJob(deliveryId) {
       const delivery = await deliveryById(deliveryId);

@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { activityInfo, log } from '@temporalio/activity';
 import type { WebhookDeliveryMetrics } from '../observability/webhook-metrics';
 import type { DecisionRecords } from '../store/decisions';
-import type { OutboundWebhooks } from '../store/outbound-webhooks';
+import type { OutboundWebhooks, WebhookDelivery } from '../store/outbound-webhooks';
 import type { AllowedCidrs } from '../webhooks/address-guard';
 import type { EndpointSecrets } from '../webhooks/endpoint-secrets';
 import { postWebhook } from '../webhooks/post-webhook';
@@ -37,13 +37,16 @@ export const WEBHOOK_FAILURES = {
 
 export function createWebhookActivities(deps: WebhookActivityDependencies) {
   const { store, secrets, metrics } = deps;
+  /** Starts each pending delivery's workflow (once: a repeat starts nothing); how many were pending. */
+  const startPending = async (deliveries: WebhookDelivery[]) => {
+    const pending = deliveries.filter((delivery) => delivery.status === 'pending');
+    for (const delivery of pending) await deps.startDelivery(delivery.id);
+    return pending.length;
+  };
   return {
     /** The event in the outbox, and a delivery started for each endpoint it is for. */
     async publishEvent(event: OutboundEvent): Promise<number> {
-      const deliveries = await store.recordOutboundEvent(event, eventBody(event));
-      const pending = deliveries.filter((delivery) => delivery.status === 'pending');
-      for (const delivery of pending) await deps.startDelivery(delivery.id);
-      return pending.length;
+      return startPending(await store.recordOutboundEvent(event, eventBody(event)));
     },
 
     /**
@@ -60,9 +63,7 @@ export function createWebhookActivities(deps: WebhookActivityDependencies) {
         decidedByKind: decision.decidedByKind,
         events: events.length,
       });
-      const pending = deliveries.filter((delivery) => delivery.status === 'pending');
-      for (const delivery of pending) await deps.startDelivery(delivery.id);
-      return pending.length;
+      return startPending(deliveries);
     },
 
     /** One attempt at sending a delivery; throws to be retried (or not) by the delivery workflow. */

@@ -2,7 +2,8 @@
 import type { CheckState, OnboardingDecision, OutboundEvent } from '../workflows/onboarding-contract';
 import { feedLedger } from './ledger';
 import { decisionEntry } from './ledger-feeds';
-import { insertOutboundEvents, type WebhookDelivery } from './outbound-webhooks';
+import type { WebhookDelivery } from './outbound-webhooks';
+import { insertOutboundEvents } from './outbox';
 import { storableJson, storableText, type Sql } from './sql';
 
 /** A recorded decision: the workflow's decision and when the store took it. */

@@ -11,7 +11,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import pg from 'pg';
 import { eventBody } from '../webhooks/signed-message';
 import { outboundEventId, type OnboardingDecision, type OutboundEvent } from '../workflows/onboarding-contract';
-import { freshDatabase, type OwnDatabase } from './helpers/database';
+import { freshDatabase, outboxEventsOf, type OwnDatabase } from './helpers/database';
 import { eventually } from './helpers/eventually';
 import { callUntilServed } from './helpers/http';
 import { REVIEWER_TOKEN, startTestSystem, TEST_DATABASE_URL, type TestSystem } from './helpers/system';
@@ -34,13 +34,7 @@ describe('a decision written with its events', () => {
     await database?.drop();
   });
 
-  const eventsOf = async (workflowId: string) =>
-    (
-      await db.query<{ type: string; sequence: number }>(
-        'SELECT type, sequence FROM outbound_events WHERE workflow_id = $1 ORDER BY sequence',
-        [workflowId],
-      )
-    ).rows.map((row) => `${row.sequence} ${row.type}`);
+  const eventsOf = (workflowId: string) => outboxEventsOf(db, workflowId);
 
   /** The activity types of the local activities a run's history records, in order. */
   const localActivities = async (handle: WorkflowHandle) => {

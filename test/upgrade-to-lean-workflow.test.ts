@@ -13,7 +13,7 @@ import pg from 'pg';
 import { BUNDLED_BEFORE_0_10_0, bundleWorkflows, type WorkflowBuild } from '../worker/workflow-build';
 import type { OnboardingDecision } from '../workflows/onboarding-contract';
 import { buildWorkers } from './helpers/build-workers';
-import { freshDatabase, type OwnDatabase } from './helpers/database';
+import { freshDatabase, outboxEventsOf, type OwnDatabase } from './helpers/database';
 import { callUntilServed } from './helpers/http';
 import {
   installTestRuntime,
@@ -55,13 +55,7 @@ describe('upgrading 0.9.0 to the lean workflow with onboardings in flight', () =
     await database?.drop();
   });
 
-  const eventsOf = async (workflowId: string) =>
-    (
-      await db.query<{ type: string; sequence: number }>(
-        'SELECT type, sequence FROM outbound_events WHERE workflow_id = $1 ORDER BY sequence',
-        [workflowId],
-      )
-    ).rows.map((row) => `${row.sequence} ${row.type}`);
+  const eventsOf = (workflowId: string) => outboxEventsOf(db, workflowId);
 
   it('finishes 0.9.0 runs on the new build, with every event once and in order', async () => {
     assert.notEqual(released.buildId, current.buildId);
